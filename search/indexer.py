@@ -1,0 +1,286 @@
+"""Corpus → index: `reindex` streams articles, analyses them in a process pool and
+feeds one Whoosh writer; the result is published as a new generation (storage.py).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from . import storage
+from .analysis import SYLLABLE_RE, fold, syllables
+from .corpus import Article, Problem, corpus_files, read_corpus
+from .entities import extract_entities
+from .schema import build_schema, frequency_postings, positional_postings, value_postings
+from .segment import segment
+
+# Bump when analysis changes, so an incremental reindex re-analyses every article.
+ANALYSIS_VERSION = "2"
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"indexed {self.total} articles ({self.added} added, {self.updated} updated, "
+                f"{self.deleted} deleted, {self.skipped} skipped) in {self.seconds:.1f} s")
+
+
+@lru_cache(maxsize=200_000)
+def _fold(syllable: str) -> str:
+    return fold(syllable)
+
+
+def analyse(article: Article, seq: int = 0) -> dict:
+    """One article → the fields Whoosh stores and indexes. Runs in worker processes."""
+    paragraphs = [p for p in article.body.split("\n") if p.strip()]
+    title_tokens = segment(article.title)
+    body_tokens = [segment(p) for p in paragraphs]
+    ents = extract_entities(article.title, article.body, article.author,
+                            tokens=[title_tokens] + body_tokens)
+
+    # Only compound words: a one-syllable word is already a term of the syllable fields.
+    def word_terms(token_lists):
+        return [t.lower() for tokens in token_lists for t in tokens
+                if "_" in t and SYLLABLE_RE.search(t)]
+
+    # Only syllables with diacritics: without any, the folded field already says it all.
+    def accented(sylls):
+        return [s for s in sylls if _fold(s) != s]
+
+    title_syl = syllables(article.title)
+    body_syl = syllables(article.body)
+    date = article.date
+    return dict(
+        id=article.id,
+        key=f"{article.id}\t{ANALYSIS_VERSION}{article.content_hash()}",
+        title_f=positional_postings([_fold(s) for s in title_syl]),
+        body_f=positional_postings([_fold(s) for s in body_syl]),
+        title_syllables=" ".join(title_syl),
+        title_s=frequency_postings(accented(title_syl)),
+        body_s=frequency_postings(accented(body_syl)),
+        title_w=frequency_postings(word_terms([title_tokens])),
+        body_w=frequency_postings(word_terms(body_tokens)),
+        date=date or "",
+        year=value_postings([date[:4]] if date else []),
+        month=value_postings([date[:7]] if date and len(date) >= 7 else []),
+        source=value_postings([article.source] if article.source else []),
+        agency=value_postings(ents.agencies),
+        person=value_postings(ents.persons),
+        title=article.title, body=article.body, source_name=article.source,
+        category=article.category, url=article.url, author=article.author,
+        agencies=ents.agencies, persons=ents.persons, seq=seq,
+    )
+
+
+def _analyse_batch(batch):
+    return [analyse(a, seq) for a, seq in batch]
+
+
+class _Pool:
+    """Ordered, bounded map over a process pool: memory stays flat however big the corpus."""
+
+    def __init__(self, workers: int, batch_size: int = 16):
+        self.workers = max(1, workers)
+        self.batch_size = batch_size
+        self.executor = ProcessPoolExecutor(self.workers) if self.workers > 1 else None
+        self.pending: deque = deque()
+        self.batch: list = []
+
+    def submit(self, item):
+        self.batch.append(item)
+        if len(self.batch) >= self.batch_size:
+            yield from self._flush()
+
+    def _flush(self):
+        if self.batch:
+            if self.executor:
+                self.pending.append(self.executor.submit(_analyse_batch, self.batch))
+            else:
+                yield from _analyse_batch(self.batch)
+            self.batch = []
+        while len(self.pending) > self.workers * 3:
+            yield from self.pending.popleft().result()
+
+    def drain(self):
+        yield from self._flush()
+        while self.pending:
+            yield from self.pending.popleft().result()
+
+    def close(self):
+        if self.executor:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+class _CachedLengths:
+    """Field lengths of a segment being written, read once per field instead of once per
+    posting: Whoosh asks for a document's field length for every posting it writes, and
+    that lookup was a quarter of commit time."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._cache: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self._cache.get(fieldname)
+        if lengths is None:
+            read = self._reader.doc_field_length
+            lengths = self._cache[fieldname] = [
+                read(d, fieldname, default) for d in range(self._reader.doc_count_all())]
+        return lengths[docnum]
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
+def _writer(ix):
+    writer = ix.writer(limitmb=256)
+    per_document_reader = writer.per_document_reader
+    writer.per_document_reader = lambda: _CachedLengths(per_document_reader())
+    return writer
+
+
+def _existing_keys(ix) -> dict[str, str]:
+    """id → analysis version + content hash of every article already indexed."""
+    keys = {}
+    with ix.searcher() as searcher:
+        for term in searcher.lexicon("key"):
+            article_id, _, digest = term.decode("utf-8").partition("\t")
+            keys[article_id] = digest
+    return keys
+
+
+def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = None,
+            report: Callable[[Problem], None] | None = None,
+            progress: Callable[[int], None] | None = None) -> Summary:
+    """Bring the index in index_dir up to date with the corpus; see the README."""
+    start = time.monotonic()
+    index_dir = Path(index_dir)
+    paths = [Path(p) for p in corpus_paths]
+    for p in paths:
+        corpus_files(p)  # raises CorpusNotFound before anything is touched
+    summary = Summary()
+    report = report or (lambda problem: print(problem, file=sys.stderr))
+
+    with storage.ReindexLock(index_dir):
+        live = storage.current_generation(index_dir)
+        incremental = live is not None and not full
+        existing: dict[str, str] = {}
+        if incremental:
+            existing = _existing_keys(whoosh_index.open_dir(str(live)))
+        gen = storage.new_generation(index_dir, link_from=live if incremental else None)
+        try:
+            changed = _write(paths, gen, incremental, existing, workers or os.cpu_count() or 1,
+                             summary, report, progress)
+        except BaseException:
+            storage.remove_stale_generations(index_dir, keep=_live_names(index_dir))
+            raise
+        if changed or not incremental:
+            storage.write_meta(gen, {"indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                     "articles": summary.total})
+            storage.publish(index_dir, gen)
+        storage.remove_stale_generations(index_dir, keep=_live_names(index_dir, previous=live))
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _live_names(index_dir: Path, previous: Path | None = None) -> set[str]:
+    names = {previous.name} if previous else set()
+    current = storage.current_generation(index_dir)
+    if current:
+        names.add(current.name)
+    return names
+
+
+def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], workers: int,
+           summary: Summary, report, progress) -> bool:
+    """Analyse and write every new or changed article into gen; True if anything changed."""
+    ix = (whoosh_index.open_dir(str(gen)) if incremental
+          else whoosh_index.create_in(str(gen), build_schema()))
+    writer = None
+    seen: dict[str, str] = {}   # id → where it was read, to report duplicates
+    duplicates: set[str] = set()
+    pool = _Pool(workers)
+    seq = 0
+
+    written: set[str] = set()
+
+    def write(docs):
+        nonlocal writer
+        for doc in docs:
+            if writer is None:
+                writer = _writer(ix)
+            if doc["id"] in existing:
+                writer.delete_by_term("id", doc["id"])
+            if doc["id"] not in written:
+                written.add(doc["id"])
+                summary.updated += doc["id"] in existing
+                summary.added += doc["id"] not in existing
+            writer.add_document(**doc)
+            if progress:
+                progress(summary.added + summary.updated)
+
+    try:
+        for item in read_corpus(paths):
+            if isinstance(item, Problem):
+                report(item)
+                summary.problems.append(str(item))
+                summary.skipped += item.skipped
+                continue
+            if item.id in seen:
+                report(Problem(item.origin, f"duplicate id {item.id!r} (also in {seen[item.id]}); "
+                                            "this later one wins", skipped=False))
+                duplicates.add(item.id)
+            seen[item.id] = item.origin
+            digest = existing.get(item.id)
+            if digest is not None and digest == ANALYSIS_VERSION + item.content_hash() \
+                    and item.id not in duplicates:
+                continue  # unchanged: no segmentation work
+            seq += 1
+            write(pool.submit((item, seq)))
+        write(pool.drain())
+    finally:
+        pool.close()
+
+    vanished = [i for i in existing if i not in seen]
+    if vanished and writer is None:
+        writer = _writer(ix)
+    for article_id in vanished:
+        writer.delete_by_term("id", article_id)
+    summary.deleted = len(vanished)
+    changed = writer is not None
+    if writer is not None:
+        writer.commit()
+    if duplicates:
+        _keep_latest(ix, duplicates)
+    summary.total = ix.doc_count()
+    return changed
+
+
+def _keep_latest(ix, ids: set[str]) -> None:
+    """Where an id was read twice in one run both versions were added: keep the later."""
+    writer = _writer(ix)
+    with ix.searcher() as searcher:
+        for article_id in ids:
+            docnums = list(searcher.document_numbers(id=article_id))
+            latest = max(docnums, key=lambda d: searcher.stored_fields(d)["seq"])
+            for d in docnums:
+                if d != latest:
+                    writer.delete_document(d)
+    writer.commit()

@@ -1,0 +1,102 @@
+"""The single declaration of what an article becomes in the Whoosh index.
+
+Text fields are "pre-analysed": worker processes turn an article into postings
+(term, frequency, weight, encoded value) and the one Whoosh writer only adds them, so
+Whoosh's per-token analyzer pipeline never runs in the writer (the indexing bottleneck).
+
+  {title,body}_f  folded syllables with positions: matching and phrases ("cong an")
+  {title,body}_s  accented syllables, frequencies: ranks exact-diacritic matches higher
+  {title,body}_w  pyvi words, frequencies: ranks whole-word matches higher ("công_an")
+  date, year, month, source, agency, person: facet terms (one term per value)
+  key             "id\\thash": lets an incremental reindex see what changed without
+                  reading stored documents
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from whoosh import columns, fields, formats
+from whoosh.system import emptybytes, pack_uint
+
+_POSITIONS = formats.Positions()
+MAX_TERM_CHARS = 64  # longer "syllables" are noise (base64, URLs) and bloat the lexicon
+
+TEXT_FIELDS = ("title_f", "body_f", "title_s", "body_s", "title_w", "body_w")
+FACET_FIELDS = ("year", "month", "source", "agency", "person")
+
+
+class PreAnalyzed(fields.FieldType):
+    """A field whose value is already a list of (btext, freq, weight, encoded) postings."""
+
+    def __init__(self, positions: bool = False, scorable: bool = True):
+        self.format = formats.Positions() if positions else (
+            formats.Frequency() if scorable else formats.Existence())
+        self.analyzer = None
+        self.scorable = scorable
+        self.stored = False
+        self.unique = False
+        self.vector = None
+        self.multitoken_query = "default"
+        self.set_sortable(False)
+
+    def index(self, value, **kwargs):
+        return value
+
+    def process_text(self, qstring, mode="", **kwargs):
+        return iter([qstring])
+
+
+class ColumnOnly(fields.FieldType):
+    """A per-document string kept in a column: fast random access without reading the
+    stored document (used to re-rank top hits by their title)."""
+
+    def __init__(self):
+        self.format = None
+        self.analyzer = None
+        self.indexed = self.scorable = self.stored = self.unique = False
+        self.vector = None
+        self.column_type = columns.VarBytesColumn()
+
+    def to_column_value(self, value):
+        return value.encode("utf-8")
+
+    def from_column_value(self, value):
+        return value.decode("utf-8")
+
+
+def positional_postings(terms: list[str]):
+    positions = defaultdict(list)
+    for i, term in enumerate(terms):
+        if len(term) <= MAX_TERM_CHARS:
+            positions[term].append(i)
+    return [(t.encode("utf-8"), len(p), float(len(p)), _POSITIONS.encode(p))
+            for t, p in positions.items()]
+
+
+def frequency_postings(terms: list[str]):
+    counts = Counter(t for t in terms if len(t) <= MAX_TERM_CHARS)
+    return [(t.encode("utf-8"), n, float(n), pack_uint(n)) for t, n in counts.items()]
+
+
+def value_postings(values):
+    return [(v.encode("utf-8"), 1, 1.0, emptybytes) for v in dict.fromkeys(values) if v]
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        key=fields.ID(),
+        title_f=PreAnalyzed(positions=True), body_f=PreAnalyzed(positions=True),
+        title_s=PreAnalyzed(), body_s=PreAnalyzed(),
+        title_w=PreAnalyzed(), body_w=PreAnalyzed(),
+        title_syllables=ColumnOnly(),  # the title's lower-cased syllables, space-separated
+        date=fields.ID(stored=True),
+        year=PreAnalyzed(scorable=False), month=PreAnalyzed(scorable=False),
+        source=PreAnalyzed(scorable=False),
+        agency=PreAnalyzed(scorable=False), person=PreAnalyzed(scorable=False),
+        # What a result page shows; stored, not indexed.
+        title=fields.STORED(), body=fields.STORED(), source_name=fields.STORED(),
+        category=fields.STORED(), url=fields.STORED(), author=fields.STORED(),
+        agencies=fields.STORED(), persons=fields.STORED(),
+        seq=fields.STORED(),  # order read in this run: the later of two equal ids wins
+    )
