@@ -1,15 +1,21 @@
 """The `timtin` command: reindex, search, serve."""
 from __future__ import annotations
 
+import json
 import os
 import sys
+import textwrap
 import time
+from html import unescape
 
 import click
 
 from . import storage
 from .corpus import CorpusNotFound
+from .engine import Engine
 from .indexer import reindex as run_reindex
+from .request import SORTS, InvalidRequest, SearchRequest
+from .storage import IndexNotFound
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = "index"
@@ -77,6 +83,84 @@ def reindex(corpus_paths, index_dir, full, workers):
         sys.exit(1)
     progress.done()
     click.echo(summary.line(), err=True)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--agency", multiple=True, help="Only articles naming this agency (repeatable).")
+@click.option("--person", multiple=True, help="Only articles naming this person (repeatable).")
+@click.option("--source", multiple=True, help="Only articles from this source (repeatable).")
+@click.option("--from", "date_from", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Up to this date, inclusive.")
+@click.option("--sort", type=click.Choice(SORTS), help="Default: relevance with a query, else oldest.")
+@click.option("--page", default=1, show_default=True, help="Result page.")
+@click.option("--per-page", default=10, show_default=True, help="Results per page (1-100).")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the JSON of /api/search.")
+@_index_option
+def search(query, agency, person, source, date_from, date_to, sort, page, per_page, as_json,
+           index_dir):
+    """Search the index: top results and facets, or --json."""
+    params = {"q": [query], "agency": list(agency), "person": list(person),
+              "source": list(source), "date_from": [date_from] if date_from else [],
+              "date_to": [date_to] if date_to else [], "sort": [sort] if sort else [],
+              "page": [str(page)], "per_page": [str(per_page)]}
+    try:
+        req = SearchRequest.from_params(lambda name: params.get(name, []))
+        result = Engine(index_dir).search(req).to_dict()
+    except InvalidRequest as e:
+        raise click.UsageError(str(e)) from None
+    except IndexNotFound as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_result(result, color=sys.stdout.isatty())
+
+
+def _plain(html: str, color: bool) -> str:
+    text = html.replace("<mark>", "\x1b[1m" if color else "").replace(
+        "</mark>", "\x1b[0m" if color else "")
+    return unescape(text)
+
+
+def _print_result(result: dict, color: bool) -> None:
+    first = (result["page"] - 1) * result["per_page"]
+    click.echo(f"{result['total']} articles ({result['took_ms']:.0f} ms)")
+    if result["suggestion"]:
+        click.echo(f"Có phải bạn muốn tìm: {result['suggestion']}")
+    for n, hit in enumerate(result["hits"], first + 1):
+        meta = " · ".join(x for x in (hit["date"], hit["source"]) if x)
+        click.echo(f"\n{n}. {_plain(hit['title_html'], color)}")
+        if meta:
+            click.echo(f"   {meta}   [{hit['id']}]")
+        click.echo(textwrap.fill(_plain(hit["snippet_html"], color), width=100,
+                                 initial_indent="   ", subsequent_indent="   "))
+    for name, values in result["facets"].items():
+        if values:
+            shown = ", ".join(f"{v['value']} ({v['count']})" for v in values[:8])
+            click.echo(f"\n{name}: {shown}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 to accept connections from other hosts.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@_index_option
+def serve(host, port, threads, index_dir):
+    """Serve the web search and the JSON API with a production WSGI server (waitress).
+
+    A reindex is picked up without a restart."""
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": index_dir})
+    if storage.current_generation(index_dir) is None:
+        click.echo(f"Warning: no index in {index_dir} yet; run `timtin reindex`.", err=True)
+    click.echo(f"timtin: serving {index_dir} on http://{host}:{port}", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="timtin")
 
 
 if __name__ == "__main__":

@@ -33,9 +33,10 @@ FACETS = ("year", "month", "agency", "person", "source")
 TITLE, BODY = 3.0, 1.0
 EXACT = 1.0        # extra for a syllable matched with the diacritics as typed
 WORD = 1.5         # extra for a whole pyvi word of the query, per syllable of the word
-ENTITY = 8.0       # the query is the name of a person or agency the article is tagged with
+ENTITY = 30.0      # the query is the name of a person or agency the article is tagged with
 TITLE_PHRASE = 50.0  # the whole query as a phrase in the title: comes first
-RERANK = 50        # how many top hits are checked for the title phrase
+BODY_PHRASE = 10.0   # the whole query as a phrase in the body
+RERANK = 100         # how many top hits are checked for phrases
 
 
 @dataclass
@@ -250,6 +251,13 @@ class Engine:
             title = f" {snap.title_syllables(docs[i])} "
             if f" {wanted} " in f" {fold(title)} ":
                 s[i] += TITLE_PHRASE * (2 if f" {exact} " in title else 1)
+        terms = tuple(wanted.split())
+        if len(terms) > 1:
+            top = np.sort(top)  # docs is sorted, so these are doc numbers in order
+            in_body = set(snap.store.phrase_docs("body_f", terms, docs[top]))
+            for i in top:
+                if docs[i] in in_body:
+                    s[i] += BODY_PHRASE
 
     def _hit(self, snap: Snapshot, docnum: int, scores, terms) -> dict:
         doc = snap.stored(docnum)

@@ -97,12 +97,24 @@ class PostingStore:
     def phrase_mask(self, field: str, terms: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
         """Documents among candidates where terms occur next to each other in field."""
         out = np.zeros(self.doc_count, bool)
-        if not candidates.any():
-            return out
+        out[self.phrase_docs(field, terms, np.flatnonzero(candidates))] = True
+        return out
+
+    def phrase_docs(self, field: str, terms: tuple[str, ...], docs: np.ndarray) -> list[int]:
+        """Those of docs (sorted doc numbers) where terms occur as a phrase in field."""
+        found = []
         with self.lock:
-            docs = Phrase(field, list(terms)).docs(self.searcher)
-            out[np.fromiter(docs, np.int64)] = True
-        return out & candidates
+            m = Phrase(field, list(terms)).matcher(self.searcher)
+            for d in docs.tolist():
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                    if not m.is_active():
+                        break
+                if m.id() == d:
+                    found.append(d)
+        return found
 
     def close(self):
         with self.lock:

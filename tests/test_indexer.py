@@ -1,0 +1,146 @@
+"""`timtin reindex`: full and incremental builds, the atomic swap, locking, the CLI contract."""
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from search import storage
+from search.engine import Engine
+from search.indexer import reindex
+from search.request import SearchRequest
+
+from conftest import ROOT, run_timtin
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def ids_in(index_dir):
+    result = Engine(index_dir).search(SearchRequest(per_page=100))
+    return {h["id"] for h in result.hits}
+
+
+@pytest.fixture()
+def small_corpus(tmp_path, test_articles):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{k: a[k] for k in ("id", "title", "body", "date", "source")} for a in test_articles[:6]]
+    write_jsonl(corpus / "a.jsonl", rows)
+    return corpus, rows
+
+
+def test_incremental_reindex_adds_updates_and_deletes(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    first = reindex([corpus], index, workers=1)
+    assert (first.total, first.added, first.updated, first.deleted) == (6, 6, 0, 0)
+    assert ids_in(index) == {r["id"] for r in rows}
+
+    # Nothing changed: nothing analysed, no new generation published.
+    live = storage.current_generation(index)
+    again = reindex([corpus], index, workers=1)
+    assert (again.added, again.updated, again.deleted) == (0, 0, 0)
+    assert storage.current_generation(index) == live
+
+    changed = dict(rows[0], title="Tiêu đề đã sửa hoàn toàn mới xyzzy")
+    new = {"id": "new-1", "title": "Bài mới về Lâm Đồng", "body": "Nội dung bài mới plugh."}
+    write_jsonl(corpus / "a.jsonl", [changed] + rows[1:5] + [new])  # rows[5] vanished
+    third = reindex([corpus], index, workers=1)
+    assert (third.total, third.added, third.updated, third.deleted) == (6, 1, 1, 1)
+    assert ids_in(index) == {r["id"] for r in rows[:5]} | {"new-1"}
+    engine = Engine(index)
+    assert [h["id"] for h in engine.search(SearchRequest(q="xyzzy")).hits] == [rows[0]["id"]]
+    assert [h["id"] for h in engine.search(SearchRequest(q="plugh")).hits] == ["new-1"]
+    # Old generations beyond the previous one are cleaned up.
+    assert len(list(index.glob("gen-*"))) <= 2
+
+
+def test_full_rebuild_swaps_and_old_searcher_keeps_working(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=1)
+    engine = Engine(index)
+    old = engine.snapshot()
+    write_jsonl(corpus / "a.jsonl", rows[:3])
+    summary = reindex([corpus], index, full=True, workers=1)
+    assert (summary.total, summary.added) == (3, 3)
+    assert engine.snapshot() is not old  # the engine moves to the new generation
+    assert len(ids_in(index)) == 3
+    # A request that started on the old snapshot can still read it.
+    assert old.stored(0)["id"]
+
+
+def test_duplicate_ids_later_one_wins_and_is_reported(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    write_jsonl(corpus / "b.jsonl", [dict(rows[0], title="Phiên bản sau quuxword")])
+    problems = []
+    summary = reindex([corpus], tmp_path / "index", workers=1, report=problems.append)
+    assert summary.total == 6
+    assert any("duplicate id" in p.reason and "later one wins" in p.reason for p in problems)
+    hits = Engine(tmp_path / "index").search(SearchRequest(q="quuxword")).hits
+    assert [h["id"] for h in hits] == [rows[0]["id"]]
+    assert Engine(tmp_path / "index").article(rows[0]["id"])["title"] == "Phiên bản sau quuxword"
+
+
+def test_bad_input_is_skipped_counted_and_named_by_the_cli(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    (corpus / "bad.jsonl").write_text('{"id": "x"\n[1]\n', encoding="utf-8")
+    (corpus / "bin.txt").write_bytes(b"\xff\xfe\x00")
+    result = run_timtin("reindex", "--corpus", corpus, "--index", tmp_path / "index", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert "bad.jsonl:1: not valid JSON" in result.stderr
+    assert "bad.jsonl:2: not a JSON object" in result.stderr
+    assert "bin.txt: not valid UTF-8" in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("indexed 6 articles (6 added, 0 updated, 0 deleted, 3 skipped) in ")
+    assert last.endswith(" s")
+
+
+def test_cli_missing_corpus_is_a_usage_error_without_traceback(tmp_path):
+    result = run_timtin("reindex", "--corpus", tmp_path / "nope", "--index", tmp_path / "index")
+    assert result.returncode == 2
+    assert "corpus path not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_uses_environment_defaults(tmp_path, small_corpus):
+    corpus, _ = small_corpus
+    env = {**__import__("os").environ, "TIMTIN_CORPUS": str(corpus), "TIMTIN_INDEX": str(tmp_path / "ix")}
+    result = run_timtin("reindex", "--workers", "1", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert storage.current_generation(tmp_path / "ix") is not None
+
+
+def test_second_reindex_while_one_runs_exits_2(tmp_path, small_corpus):
+    corpus, _ = small_corpus
+    index = tmp_path / "index"
+    with storage.ReindexLock(index):
+        result = run_timtin("reindex", "--corpus", corpus, "--index", index)
+    assert result.returncode == 2
+    assert "another reindex is already running" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("delay", [1.0, 4.0])
+def test_killed_full_rebuild_leaves_previous_index_usable(tmp_path, index_dir, corpus_dir, delay):
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    before = storage.current_generation(index)
+    proc = subprocess.Popen([sys.executable, "-m", "search.cli", "reindex", "--full",
+                             "--workers", "2", "--corpus", str(corpus_dir), "--index", str(index)],
+                            cwd=ROOT, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert storage.current_generation(index) == before
+    result = Engine(index).search(SearchRequest(q="công an"))
+    assert result.total > 0
+    # The next reindex needs no manual clean-up (the lock died with the process).
+    summary = reindex([corpus_dir], index, workers=2, report=lambda p: None)
+    assert summary.total > 0
+    assert len(list(index.glob("gen-*"))) <= 2
