@@ -144,10 +144,11 @@ class Engine:
         agencies = tuple(dict.fromkeys(canonical_agency(a) for a in req.agency))
         req_filters = {"agency": agencies, "person": req.person, "source": req.source}
 
+        exact = None
         if query.is_empty:
             matched, scores = snap.all_docs.copy(), None
         else:
-            matched, scores = self._match(snap, query)
+            matched, scores, exact = self._match(snap, query)
         n = snap.store.doc_count
         full = np.ones(n, bool)
         date_mask = snap.dates.mask(req.date_from, req.date_to) \
@@ -171,7 +172,7 @@ class Engine:
 
         docs = np.flatnonzero(hits_mask)
         total = int(docs.size)
-        order = self._order(snap, query, req, docs, scores)
+        order = self._order(snap, query, req, docs, scores, exact)
         start = (req.page - 1) * req.per_page
         terms = frozenset(s for s in (fold(x) for x in query.positive_syllables()))
         hits = [self._hit(snap, d, scores, terms) for d in order[start:start + req.per_page]]
@@ -180,11 +181,16 @@ class Engine:
                             (time.perf_counter() - started) * 1000)
 
     def _match(self, snap: Snapshot, query: ParsedQuery):
-        """Boolean mask of matching articles and their BM25F scores."""
+        """Boolean mask of matching articles, their BM25F scores, and how many of the
+        query's accented syllables each has exactly as typed (None if it has none)."""
         store = snap.store
         n = store.doc_count
         matched = np.zeros(n, bool)
         scores = np.zeros(n, np.float32)
+        exact = np.zeros(n, np.int16) if query.has_diacritics else None
+        for syllable in query.positive_syllables():
+            if exact is not None and fold(syllable) != syllable:
+                exact += store.mask("title_s", syllable) | store.mask("body_s", syllable)
         for group in query.groups:
             m = store.live.copy()
             positive = group.positive
@@ -211,7 +217,7 @@ class Engine:
                 if ids:
                     column = snap.columns[facet]
                     scores[column.pair_docs[np.isin(column.pair_vals, ids)]] += ENTITY
-        return matched, scores
+        return matched, scores, exact
 
     def _clause_mask(self, store: PostingStore, clause: Clause, within) -> np.ndarray:
         folded = clause.folded
@@ -225,13 +231,17 @@ class Engine:
             mask = m if mask is None else mask | m
         return mask
 
-    def _order(self, snap: Snapshot, query: ParsedQuery, req: SearchRequest, docs, scores):
+    def _order(self, snap: Snapshot, query: ParsedQuery, req: SearchRequest, docs, scores, exact):
         sort = req.effective_sort
         if sort == "relevance" and scores is not None and docs.size:
             s = scores[docs].astype(np.float64)
             self._boost_title_phrase(snap, query, docs, s)
-            # Ties: newer first, then index order.
-            return docs[np.lexsort((docs, -snap.date_key[docs], -s))]
+            # Articles with more of the query's diacritics as typed come first; then score;
+            # ties: newer first, then index order.
+            keys = (docs, -snap.date_key[docs], -s)
+            if exact is not None:
+                keys += (-exact[docs],)
+            return docs[np.lexsort(keys)]
         key = snap.date_key[docs]
         if sort == "newest":
             return docs[np.lexsort((docs, -key))]
