@@ -156,9 +156,21 @@ def serve(host, port, threads, index_dir):
 
     from web import create_app
 
-    app = create_app({"INDEX_DIR": index_dir})
     if storage.current_generation(index_dir) is None:
-        click.echo(f"Warning: no index in {index_dir} yet; run `timtin reindex`.", err=True)
+        corpus = os.environ.get("TIMTIN_CORPUS", DEFAULT_CORPUS).split(os.pathsep)
+        if all(os.path.exists(p) for p in corpus):
+            click.echo(f"No index in {index_dir} yet: building it from {', '.join(corpus)} …", err=True)
+            progress = _Progress()
+            try:
+                summary = run_reindex(corpus, index_dir, progress=progress)
+            except (storage.ReindexRunning, OSError) as e:
+                click.echo(f"Warning: could not build the index: {e}", err=True)
+            else:
+                progress.done()
+                click.echo(summary.line(), err=True)
+        else:
+            click.echo(f"Warning: no index in {index_dir} yet; run `timtin reindex`.", err=True)
+    app = create_app({"INDEX_DIR": index_dir})
     click.echo(f"timtin: serving {index_dir} on http://{host}:{port}", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="timtin")
 

@@ -92,14 +92,14 @@ def run_timtin(*args, **kwargs) -> subprocess.CompletedProcess:
 
 
 class Server:
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "search.cli", "serve", "--port", str(self.port),
-             "--index", str(index_dir)], cwd=ROOT,
+             "--index", str(index_dir)], cwd=ROOT, env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # may build a small index first
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url + "/api/health", timeout=5)

@@ -48,8 +48,18 @@ def test_reindex_while_serving_swaps_without_failed_requests(tmp_path, index_dir
         server.stop()
 
 
+def test_serve_builds_a_missing_index_from_the_corpus(tmp_path, corpus_dir):
+    server = Server(tmp_path / "index", env={"TIMTIN_CORPUS": str(corpus_dir)})
+    try:
+        status, data = server.get_json("/api/health")
+        assert status == 200 and data["articles"] > 0
+    finally:
+        server.stop()
+
+
 def test_server_without_index_says_how_to_build_it(tmp_path):
-    server = Server(tmp_path / "empty")
+    # No corpus either, so serve cannot build one first.
+    server = Server(tmp_path / "empty", env={"TIMTIN_CORPUS": str(tmp_path / "no-corpus")})
     try:
         status, data = server.get_json("/api/health")
         assert status == 503 and "timtin reindex" in data["error"]
