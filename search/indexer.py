@@ -3,18 +3,19 @@ feeds one Whoosh writer; the result is published as a new generation (storage.py
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue
 import sys
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
-from whoosh.query import Term
+from whoosh.writing import SegmentWriter
 
 from . import storage
 from .analysis import SYLLABLE_RE, fold, syllables
@@ -89,43 +90,96 @@ def analyse(article: Article, seq: int = 0) -> dict:
     )
 
 
-def _analyse_batch(batch):
-    return [analyse(a, seq) for a, seq in batch]
+class _SegmentWorkers:
+    """Processes that each analyse articles and write them into a Whoosh segment of their
+    own; the parent adds the finished segments to the index in one commit. One writer
+    process would be the bottleneck: Whoosh spends ~10 µs of Python per posting."""
 
-
-class _Pool:
-    """Ordered, bounded map over a process pool: memory stays flat however big the corpus."""
-
-    def __init__(self, workers: int, batch_size: int = 16):
-        self.workers = max(1, workers)
-        self.batch_size = batch_size
-        self.executor = ProcessPoolExecutor(self.workers) if self.workers > 1 else None
-        self.pending: deque = deque()
+    def __init__(self, gen: Path, count: int, lock_fd: int | None, batch_size: int = 32):
+        ctx = multiprocessing.get_context("fork")
+        self.jobs = ctx.Queue(maxsize=count * 2)  # bounded: memory stays flat
+        self.results = ctx.Queue()
+        self.done = ctx.Value("i", 0)
         self.batch: list = []
+        self.batch_size = batch_size
+        self.procs = [ctx.Process(target=_worker_main, daemon=True,
+                                  args=(str(gen), self.jobs, self.results, self.done, lock_fd))
+                      for _ in range(count)]
+        for p in self.procs:
+            p.start()
 
-    def submit(self, item):
+    def submit(self, item) -> None:
         self.batch.append(item)
         if len(self.batch) >= self.batch_size:
-            yield from self._flush()
-
-    def _flush(self):
-        if self.batch:
-            if self.executor:
-                self.pending.append(self.executor.submit(_analyse_batch, self.batch))
-            else:
-                yield from _analyse_batch(self.batch)
+            self._put(self.batch)
             self.batch = []
-        while len(self.pending) > self.workers * 3:
-            yield from self.pending.popleft().result()
 
-    def drain(self):
-        yield from self._flush()
-        while self.pending:
-            yield from self.pending.popleft().result()
+    def _put(self, job) -> None:
+        while True:
+            try:
+                self.jobs.put(job, timeout=1)
+                return
+            except queue.Full:
+                self._check_alive()
 
-    def close(self):
-        if self.executor:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+    def _check_alive(self) -> None:
+        dead = [p for p in self.procs if not p.is_alive() and p.exitcode != 0]
+        if dead:
+            raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})")
+
+    def finish(self) -> list:
+        """Wait for every worker's segment (workers that got no article return None)."""
+        if self.batch:
+            self._put(self.batch)
+        for _ in self.procs:
+            self._put(None)
+        segments = []
+        while len(segments) < len(self.procs):
+            try:
+                status, value = self.results.get(timeout=1)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if status == "error":
+                raise RuntimeError(f"an indexing worker failed:\n{value}")
+            segments.append(value)
+        for p in self.procs:
+            p.join()
+        return [seg for seg in segments if seg is not None]
+
+    def close(self) -> None:
+        for p in self.procs:
+            if p.is_alive():
+                p.kill()
+
+
+def _worker_main(gen: str, jobs, results, done, lock_fd) -> None:
+    if lock_fd is not None:
+        os.close(lock_fd)  # the reindex lock must die with the parent, not live on here
+    parent = os.getppid()
+    try:
+        ix = whoosh_index.open_dir(gen)
+        writer = _writer(ix, SegmentWriter, _lk=False)
+        while True:
+            try:
+                batch = jobs.get(timeout=1)
+            except queue.Empty:
+                if os.getppid() != parent:  # parent killed: give up quietly
+                    os._exit(1)
+                continue
+            if batch is None:
+                break
+            for article, seq in batch:
+                writer.add_document(**analyse(article, seq))
+            with done.get_lock():
+                done.value += len(batch)
+        if writer.docnum:
+            results.put(("ok", writer._finalize_segment()))
+        else:
+            writer._close_segment()
+            results.put(("ok", None))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
 
 
 class _CachedLengths:
@@ -149,8 +203,8 @@ class _CachedLengths:
         return getattr(self._reader, name)
 
 
-def _writer(ix):
-    writer = ix.writer(limitmb=256)
+def _writer(ix, cls=None, **kwargs):
+    writer = cls(ix, limitmb=128, **kwargs) if cls else ix.writer(limitmb=128)
     per_document_reader = writer.per_document_reader
     writer.per_document_reader = lambda: _CachedLengths(per_document_reader())
     return writer
@@ -178,7 +232,7 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
     summary = Summary()
     report = report or (lambda problem: print(problem, file=sys.stderr))
 
-    with storage.ReindexLock(index_dir):
+    with storage.ReindexLock(index_dir) as lock:
         live = storage.current_generation(index_dir)
         incremental = live is not None and not full
         existing: dict[str, str] = {}
@@ -187,7 +241,7 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
         gen = storage.new_generation(index_dir, link_from=live if incremental else None)
         try:
             changed = _write(paths, gen, incremental, existing, workers or os.cpu_count() or 1,
-                             summary, report, progress)
+                             summary, report, progress, lock.fd)
         except BaseException:
             storage.remove_stale_generations(index_dir, keep=_live_names(index_dir))
             raise
@@ -209,33 +263,15 @@ def _live_names(index_dir: Path, previous: Path | None = None) -> set[str]:
 
 
 def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], workers: int,
-           summary: Summary, report, progress) -> bool:
+           summary: Summary, report, progress, lock_fd: int | None = None) -> bool:
     """Analyse and write every new or changed article into gen; True if anything changed."""
     ix = (whoosh_index.open_dir(str(gen)) if incremental
           else whoosh_index.create_in(str(gen), build_schema()))
-    writer = None
+    writer = _writer(ix)  # deletions, and the documents when there is a single worker
+    pool = _SegmentWorkers(gen, workers, lock_fd) if workers > 1 else None
     seen: dict[str, str] = {}   # id → where it was read, to report duplicates
     duplicates: set[str] = set()
-    pool = _Pool(workers)
     seq = 0
-
-    written: set[str] = set()
-
-    def write(docs):
-        nonlocal writer
-        for doc in docs:
-            if writer is None:
-                writer = _writer(ix)
-            if doc["id"] in existing:
-                writer.delete_by_term("id", doc["id"])
-            if doc["id"] not in written:
-                written.add(doc["id"])
-                summary.updated += doc["id"] in existing
-                summary.added += doc["id"] not in existing
-            writer.add_document(**doc)
-            if progress:
-                progress(summary.added + summary.updated)
-
     try:
         for item in read_corpus(paths):
             if isinstance(item, Problem):
@@ -243,30 +279,53 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
                 summary.problems.append(str(item))
                 summary.skipped += item.skipped
                 continue
-            if item.id in seen:
+            first = item.id not in seen
+            if not first:
                 report(Problem(item.origin, f"duplicate id {item.id!r} (also in {seen[item.id]}); "
                                             "this later one wins", skipped=False))
                 duplicates.add(item.id)
             seen[item.id] = item.origin
             digest = existing.get(item.id)
-            if digest is not None and digest == ANALYSIS_VERSION + item.content_hash() \
-                    and item.id not in duplicates:
+            if digest == ANALYSIS_VERSION + item.content_hash() and item.id not in duplicates:
                 continue  # unchanged: no segmentation work
+            if digest is not None and first:
+                writer.delete_by_term("id", item.id)
+            summary.updated += first and digest is not None
+            summary.added += first and digest is None
             seq += 1
-            write(pool.submit((item, seq)))
-        write(pool.drain())
+            if pool:
+                pool.submit((item, seq))
+                if progress:
+                    progress(pool.done.value)
+            else:
+                writer.add_document(**analyse(item, seq))
+                if progress:
+                    progress(seq)
+        vanished = [i for i in existing if i not in seen]
+        for article_id in vanished:
+            writer.delete_by_term("id", article_id)
+        summary.deleted = len(vanished)
+        segments = pool.finish() if pool else []
+    except BaseException:
+        writer.cancel()
+        raise
     finally:
-        pool.close()
+        if pool:
+            pool.close()
 
-    vanished = [i for i in existing if i not in seen]
-    if vanished and writer is None:
-        writer = _writer(ix)
-    for article_id in vanished:
-        writer.delete_by_term("id", article_id)
-    summary.deleted = len(vanished)
-    changed = writer is not None
-    if writer is not None:
-        writer.commit()
+    changed = bool(seq or vanished)
+    if changed:
+        # What SegmentWriter.commit does, plus the segments the workers wrote.
+        final = writer._merge_segments(None, False, True) + segments
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+        writer._finish()
+    else:
+        writer.cancel()
+    ix = whoosh_index.open_dir(str(gen))
     if duplicates:
         _keep_latest(ix, duplicates)
     summary.total = ix.doc_count()
