@@ -81,6 +81,9 @@ def reindex(corpus_paths, index_dir, full, workers):
         click.echo(f"Error: cannot write the index in {index_dir}: {e.strerror or e}; "
                    "the previous index is unchanged", err=True)
         sys.exit(1)
+    except RuntimeError as e:
+        click.echo(f"Error: {e}\nThe previous index is unchanged.", err=True)
+        sys.exit(1)
     progress.done()
     click.echo(summary.line(), err=True)
 

@@ -166,12 +166,18 @@ def parse_json_line(raw: bytes, where: str) -> Iterator[Article | Problem]:
     if not isinstance(obj, dict):
         yield Problem(where, f"not a JSON object but {type(obj).__name__}")
         return
+    date = obj.pop("date", None)
     try:
         fields = {k: _optional_str(obj, k) for k in
-                  ("id", "title", "body", "date", "source", "category", "url", "author")}
+                  ("id", "title", "body", "source", "category", "url", "author")}
     except TypeError as e:
         yield Problem(where, str(e))
         return
+    if date is not None and not isinstance(date, str):
+        yield Problem(where, f"'date' must be a string, not {type(date).__name__}; "
+                             "indexed without a date", skipped=False)
+        date = None
+    fields["date"] = clean_article_text(date).strip() or None if date else None
     missing = [k for k in ("id", "title", "body") if not fields[k]]
     if missing:
         yield Problem(where, "missing " + " and ".join(f"'{k}'" for k in missing))

@@ -22,7 +22,7 @@ from . import storage
 from .analysis import fold, syllables
 from .entities import canonical_agency
 from .facets import DateColumns, load_column, top_values
-from .highlight import highlight, snippet
+from .highlight import highlight, snippet, terms_for
 from .matching import PostingStore
 from .query import Clause, ParsedQuery, parse_query
 from .request import SearchRequest
@@ -174,7 +174,7 @@ class Engine:
         total = int(docs.size)
         order = self._order(snap, query, req, docs, scores, exact)
         start = (req.page - 1) * req.per_page
-        terms = frozenset(s for s in (fold(x) for x in query.positive_syllables()))
+        terms = terms_for(query.positive_syllables())
         hits = [self._hit(snap, d, scores, terms) for d in order[start:start + req.per_page]]
         suggestion = self._suggest(snap, query, total) if not query.is_empty else None
         return SearchResult(req, total, hits, facets, suggestion,

@@ -142,6 +142,7 @@ _TITLE_MAX = max((len(t) for t in _TITLES), default=1)
 _PLACES = {_keys(p) for p in _read_lines("places.txt")} | set(_PROV)
 _PLACE_MAX = max((len(p) for p in _PLACES), default=1)
 _PLACE_FIRST = {k[0] for k in _PLACES}
+_PLACES_D = {k: 1 for k in _PLACES}
 _PLACE_HEADS = {_keys(p) for p in _read_lines("place_heads.txt")}
 _PLACE_HEAD_MAX = max((len(p) for p in _PLACE_HEADS), default=1)
 _NOT_NAMES = {_keys(p) for p in _read_lines("not_names.txt")}
@@ -157,8 +158,9 @@ _ABBR: dict[str, list[str]] = {}
 for _line in _read_lines("abbreviations.txt"):
     if "=" in _line:
         _k, _v = (x.strip() for x in _line.split("=", 1))
-        _ABBR[_k.replace(" ", "")] = _v.split()
+        _ABBR[_k.replace(" ", "")] = _syll_split(_v)
 _ABBR_MAXLEN = max((len(k) for k in _ABBR), default=0)
+_ABBR_PREFIX = {k[:m] for k in _ABBR for m in range(1, len(k) + 1)}
 
 # organisation heads: key tuple -> (parse, flags, canonical syllables)
 _HEADS: dict[tuple, tuple[str, frozenset, list[str]]] = {}
@@ -203,14 +205,18 @@ for _line in _read_lines("org_words.txt"):
     _ORG_WORDS[_keys(_line[:-2] if _need else _line)] = _need
 _ORG_WORDS_MAX = max((len(k) for k in _ORG_WORDS), default=1)
 
+_NOT_AGENCIES = set(_read_lines("not_agencies.txt"))
 _LEXICON = _load_lexicon()
 _LEX_SYLL = {s for w in _LEXICON for s in w.split()}
 
 # organisation heads that may be written in lower case before a capitalised name
-_LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "phòng", "trung tâm", "công ty", "tập đoàn",
+_LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công ty", "tập đoàn",
              "ngân hàng", "bệnh viện", "tiệm vàng", "khách sạn", "viện", "học viện", "hãng",
              "câu lạc bộ", "đội tuyển", "ủy ban", "văn phòng", "thanh tra", "khoa", "chi nhánh",
-             "tòa án", "viện kiểm sát", "đại học", "tổng công ty", "quỹ", "hiệp hội", "liên đoàn"}
+             "tòa án", "viện kiểm sát", "đại học", "tổng công ty", "quỹ", "hiệp hội", "liên đoàn",
+             "quân đội"}
+
+_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện"}
 
 _LEVELS = {
     ("tỉnh",): "tỉnh", ("thành", "phố"): "thành phố", ("huyện",): "huyện", ("quận",): "quận",
@@ -253,7 +259,7 @@ class _Para:
                 j += 1
             ok = True
             for k in range(i, j):
-                if cap[k] != 1:
+                if cap[k] == 0:
                     ok = False
                     break
             if ok:
@@ -265,6 +271,10 @@ class _Para:
 
 def _split_glued(s: str) -> list[str]:
     """Crawled text often loses the space around links: "tâmTài" -> "tâm" "Tài"."""
+    if s[0].isupper() and s[1:].islower() and s.lower() not in _LEX_SYLL and any(c in _VN_CHARS for c in s.lower()):
+        two = _split_lower_glued(s.lower())
+        if len(two) == 2:
+            return [s[:len(two[0])], two[1]]
     for k in range(2, len(s) - 1):
         if s[k].isupper() and s[k - 1].islower():
             a, b = s[:k], s[k:]
@@ -279,16 +289,28 @@ def _split_glued(s: str) -> list[str]:
     return [s]
 
 
+_GLUE_TAILS = {"tại", "cho", "đã", "là", "và", "của", "với", "được", "có", "không", "này", "để", "khi",
+               "từ", "trong", "nghỉ", "rà", "đang", "sẽ", "bị", "các", "những", "một", "theo", "về", "ra",
+               "vào", "năm", "ngày", "sau", "trước", "cùng", "như", "thì", "mà", "nên", "vì", "do", "tới", "đến"}
+
+
 def _split_lower_glued(s: str) -> list[str]:
-    """"chínhrà" -> "chính" "rà" (two syllables that lost their space)."""
+    """"chínhrà" -> "chính" "rà" (a syllable and a common word that lost the space between)."""
     for k in range(len(s) - 2, 1, -1):
         a, b = s[:k], s[k:]
-        if a in _LEX_SYLL and b in _LEX_SYLL and len(b) >= 2:
+        if b in _GLUE_TAILS and a in _LEX_SYLL:
             return [a, b]
     return [s]
 
 
 def _build_para(tokens: list[str]) -> _Para:
+    pre = []
+    for t in tokens:
+        if len(t) >= 4 and "_" not in t and not t.isupper() and not t.islower() and t[0].isupper():
+            pre.extend(_split_glued(t))
+        else:
+            pre.append(t)
+    tokens = pre
     text: list[str] = []
     tok: list[int] = []
     n = len(tokens)
@@ -305,7 +327,7 @@ def _build_para(tokens: list[str]) -> _Para:
             best = None
             for j in range(i, min(n, i + 6)):
                 acc += tokens[j].replace("_", "")
-                if len(acc) > _ABBR_MAXLEN:
+                if acc not in _ABBR_PREFIX:
                     break
                 if acc in _ABBR:
                     best = (j, acc)
@@ -345,15 +367,11 @@ def _build_para(tokens: list[str]) -> _Para:
 
 
 def _is_caps_para(tokens: list[str]) -> bool:
-    up = low = 0
-    for t in tokens:
-        for c in t:
-            if c.isalpha():
-                if c.isupper():
-                    up += 1
-                else:
-                    low += 1
-    return up + low >= 8 and up > 4 * low
+    """An all-caps paragraph (headline, byline): its words carry no case information."""
+    s = "".join(tokens)
+    if not s.isupper() or len(s) < 8:
+        return False
+    return sum(1 for t in tokens if len(t) > 1 and t.isupper() and t.isalpha()) >= 3
 
 
 def _sentence_start(p: _Para, i: int) -> bool:
@@ -455,7 +473,7 @@ class _Org:
 
 
 def _head_at(p: _Para, i: int):
-    if p.key[i] not in _HEAD_FIRST:
+    if p.key[i] not in _HEAD_FIRST or (i > 0 and p.tok[i - 1] == p.tok[i] and p.cap[i] == 0):
         return None
     m = _match(p.key, i, p.n, _HEADS, _HEAD_MAX)
     if m is None:
@@ -479,9 +497,11 @@ def _head_at(p: _Para, i: int):
         elif " ".join(p.key[i:e]) in _LC_HEADS and e < p.n:
             if p.cap[e] == 0 and not (p.text[e].isdigit() and canon[0] == "Bệnh"):
                 return None
-            if p.cap[e] == 1 and (p.key[e] in _FUNC or _person_like_at(p, e)
-                                  or _match(p.key, e, p.n, _PROV, 5)):
+            if p.cap[e] and (p.key[e] in _FUNC or _person_like_at(p, e) or p.text[e] in _FIXED_FIRST
+                             or (_match(p.key, e, p.n, _PLACES_D, _PLACE_MAX) and canon[0] not in ("Quân",))):
                 return None
+        elif p.key[i] == "phòng" and e + 1 < p.n and p.key[e] in ("cảnh", "pc") and p.cap[e]:
+            pass
         else:
             return None
     return L, parse, flags, canon
@@ -545,15 +565,15 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             return _Org(i, e, parts, "bare", flags, head=canon)
         return _Org(i, e, parts, parse, flags, level, place, head=canon)
     # ---- name-type heads
+    if "mgmt" in flags:
+        return _Org(i, e, parts, "name", flags, head=canon)
     if "school" in flags:
         if e >= n or not _match(p.key, e, n, _SCHOOL_KINDS, _SCHOOL_MAX):
             return None
     if canon == ["Hội"] and e < n:
         # "Hội Nông dân", "Hội Khoa học ...": a common-noun word must follow (not "Hội An")
-        te = _tok_end(p, e)
-        if p.cap[e] == 0 or " ".join(p.key[e:te]) not in _LEXICON or te - e < 2:
-            if p.cap[e] != 2:
-                return None
+        if p.cap[e] != 2 and (p.cap[e] == 0 or " ".join(p.key[e:e + 2]) not in _LEXICON):
+            return None
     if canon[0] in ("Bộ", "Sở") and len(canon) == 1 and e < n:
         mm = _match(p.key, e, n, _MINISTRIES, _MIN_MAX)
         if mm and p.cap[i] == 0 and p.key[i] == "bộ" and p.cap[e] == 0:
@@ -580,7 +600,10 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             return _Org(i, e, parts, "ministry", flags, level, place, head=canon)
     start_e = e
     j = e
+    last_cap_lex = True   # the last capitalised word is a common word ("Cảnh sát"), not a proper name
+    named = "prov" not in flags and "sub" not in flags and canon[0] not in ("Sở", "Cục", "Tổng", "Vụ", "Viện", "Ủy", "Hội", "Ban", "Chi")
     last = e          # end of the name read so far
+    parts_skip: list = []
     ntok = 0          # name words read
     after_place = False
     level = place = None
@@ -590,12 +613,18 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         if c:
             if after_place:
                 break
-            if ntok:
+            if True:
                 mo = _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX)
                 if mo and mo[0] >= 3:
                     j += mo[0]
                     last = j
+                    ntok += 1
+                    last_cap_lex = True
                     continue
+            if ntok and c == 1 and (_ends_with_place(p, start_e, j) or (
+                    p.cap[j - 1] == 2 and p.text[j - 1] in _FIXED_FIRST)) and \
+                    not _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX):
+                break  # "... Liên quân Mỹ Dan Caine", "học viện MU Stephen Torpey"
             if ntok and p.key[j] in _HEAD_FIRST and _head_at(p, j) is not None:
                 break  # a parent body: read by the caller
             if ntok and _person_like_at(p, j) and (_ends_with_place(p, start_e, j) or (
@@ -607,7 +636,10 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                     break
             if c == 1 and p.key[j] in _FUNC and p.tokcap[j] and _tok_end(p, j) == j + 1 and ntok:
                 break
-            j = _tok_end(p, j)
+            j2 = _tok_end(p, j)
+            last_cap_lex = c == 2 or " ".join(p.key[j:j2]) in _LEXICON or (
+                j2 - j == 1 and p.key[j] in _LEX_SYLL and p.key[j] not in _GIVEN)
+            j = j2
             last = j
             ntok += 1
             continue
@@ -621,6 +653,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         lv = _match_level(p, j)
         if lv:
             end = _place_after(p, j + lv[0])
+            if end is not None and named and ntok and not last_cap_lex and last == j:
+                break  # "Bệnh viện Chợ Rẫy TP Hồ Chí Minh" -> "Bệnh viện Chợ Rẫy"
             if end is not None and (ntok or j == start_e):
                 level, place = lv[1], p.text[j + lv[0]:end]
                 j = end
@@ -632,6 +666,12 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         if s in ("và", "&", "-", "–") and ntok and j == last and j + 1 < n and p.cap[j + 1] \
                 and _head_at(p, j + 1) is None and not after_place:
             j += 1
+            continue
+        if s == "(" and ntok and j == last and j + 3 < n and p.cap[j + 1] == 2 and p.text[j + 2] == ")" \
+                and p.cap[j + 3] == 0 and _match(p.key, j + 3, n, _ORG_WORDS, _ORG_WORDS_MAX):
+            del_span = (j, j + 3)
+            parts_skip.append(del_span)
+            j += 3
             continue
         if s == "," and ntok and j == last and j + 1 < n and p.cap[j + 1] == 1:
             # "Cứu nạn, cứu hộ" / "Văn hóa, Thể thao và Du lịch" style lists
@@ -652,6 +692,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                         continue
                     break
                 j = k
+                if ntok and not last_cap_lex and named:
+                    continue  # "Tập đoàn Hòa Phát đầu tư ...": kept only if a capitalised word follows
                 last = j
                 ntok += 1
                 continue
@@ -662,11 +704,20 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         break
     if ntok == 0:
         return None
+    if "school" in flags:
+        mk = _match(p.key, start_e, n, _SCHOOL_KINDS, _SCHOOL_MAX)
+        if mk and start_e + mk[0] >= last:
+            return None  # "Trường tiểu học" alone
     # a dangling connector
     e = last
     while e > start_e and p.text[e - 1] in ("và", "&", "-", "–", ","):
         e -= 1
-    parts += p.text[start_e:e]
+    if parts_skip:
+        for k in range(start_e, e):
+            if not any(a <= k < b for a, b in parts_skip):
+                parts.append(p.text[k])
+    else:
+        parts += p.text[start_e:e]
     return _Org(i, e, parts, "name", flags, level, place, head=canon)
 
 
@@ -738,7 +789,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
             continue
         c = p.cap[i]
         k = p.key[i]
-        if c == 0 and k not in ("công", "ủy", "hội", "tòa", "viện"):
+        if c == 0 and k not in _LC_FIRST:
             i += 1
             continue
         if c and p.text[i][0] == "U":
@@ -812,6 +863,13 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
         for x in range(i, e):
             used[x] = True
         found.append(("chain", chain))
+        # "Đảng ủy - UBND xã Gio Linh": a bare body shares the next one's place
+        if len(chain) == 1 and o.parse in ("bare", "party") and o.place is None and o.level is None \
+                and e + 1 < n and p.text[e] in ("-", "–", "và", ","):
+            nxt = _org_at(p, e + 1)
+            if nxt is not None and nxt.place is not None and nxt.parse in ("local", "party"):
+                o.parts = o.parts + ([nxt.level] if nxt.level else []) + list(nxt.place)
+                o.place, o.level, o.parse = nxt.place, nxt.level, "local"
         i = e
 
 
@@ -843,9 +901,8 @@ def _place_head_before(p: _Para, i: int) -> bool:
 
 def _is_foreign(s: str) -> bool:
     low = s.lower()
-    for c in low:
-        if c in _VN_CHARS:
-            return False
+    if low in _GIVEN or low in _SURNAMES:
+        return False
     return low not in _LEX_SYLL or any(c in low for c in "fjwz")
 
 
@@ -926,7 +983,7 @@ def _person_run(p: _Para, i: int, j: int, parts: list[str], out: list, pi: int):
                 break
     # cut at a function word inside the run ("Trần Văn Sinh Vài ...")
     for k in range(1, len(keys)):
-        if keys[k] in _FUNC and keys[k] not in _GIVEN:
+        if keys[k] in _FUNC and keys[k] not in _GIVEN and start + k < p.n and p.tok[start + k] != p.tok[start + k - 1]:
             parts, keys = parts[:k], keys[:k]
             break
     if not parts:
@@ -953,7 +1010,9 @@ def _person_run(p: _Para, i: int, j: int, parts: list[str], out: list, pi: int):
     lows = [x.lower() for x in parts]
     if any(w in _NOT_PERSON_WORDS for w in lows):
         return
-    vn = not all(_is_foreign(x) for x in parts if len(x) > 2)
+    f0 = parts[0]
+    vn = keys[0] in _SURNAMES or not (
+        (_is_foreign(f0) or (f0.isascii() and keys[0] not in _GIVEN)) and _is_foreign(parts[-1]))
     first = keys[0]
     ok = False
     if titled:
@@ -1125,9 +1184,9 @@ def _resolve_persons(mentions: list) -> list[str]:
         best = cands[0]
         if all(sy[best][-len(sy[o]):] == sy[o] for o in cands):
             vn = any(m.vn for m in info[nm])
-            if vn or order[best] < order[nm] or len(s) == 1 and not any(m.titled is True for m in info[best]):
-                mapping[nm] = best
-            elif order[best] < order[nm] or len(cands) == 1 and len(s) == 1:
+            # Vietnamese: "ông Thống" -> "Nguyễn Quang Thống" wherever it is; a foreign surname
+            # only after its full form ("Trump" before "Melania Trump" stays "Trump")
+            if vn or order[best] < order[nm]:
                 mapping[nm] = best
     res = []
     seen = set()
@@ -1156,6 +1215,9 @@ def _clean_input(s) -> str:
         s = str(s)
     if len(s) > _MAX_CHARS:
         s = s[:_MAX_CHARS]
+        cut = max(s.rfind("\n"), s.rfind(". "))
+        if cut > _MAX_CHARS // 2:
+            s = s[:cut]
     s = unicodedata.normalize("NFC", s)
     s = re.sub(r"[\x00-\x09\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]", " ", s).replace("\xa0", " ")
     return s
@@ -1248,6 +1310,13 @@ def _complete(o: _Org, prov_counts: dict):
         return None
     if o.parse in ("local", "party") and o.level is not None:
         return None  # "Công an huyện" with no name
+    if o.parse == "party" and o.head and o.head[0] in ("Tỉnh", "Thành"):
+        pv = _choose_province(prov_counts, "tỉnh" if o.head[0] == "Tỉnh" else "thành phố")
+        if pv is None or (pv[1] == "tỉnh") != (o.head[0] == "Tỉnh"):
+            return None
+        return parts + pv[0].split()
+    if o.parse == "party" and o.head and o.head[0] != "Đảng":
+        return None
     if "prov" in o.flags and o.level is None:
         pv = _choose_province(prov_counts, None)
         if pv is None:
@@ -1264,8 +1333,8 @@ def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
         if not text:
             return
         c = canonical_agency(text)
-        if c and c not in seen and c.lower() not in excluded:
-            seen.add(c)
+        if c and c.lower() not in seen and c.lower() not in excluded and c not in _NOT_AGENCIES:
+            seen.add(c.lower())
             out.append(c)
 
     # a unique police body of the province, to attach "Phòng Cảnh sát ..." to
@@ -1291,9 +1360,7 @@ def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
         last = chain[-1]
         tail = _complete(last, prov_counts)
         if tail is None:
-            if len(chain) == 1:
-                continue
-            tail = list(last.parts)
+            continue
         parts = [s for x in chain[:-1] for s in x.parts] + tail
         if len(chain) == 1 and "sub" in last.flags and last.parse == "name":
             # a sub-unit written without its parent
@@ -1313,7 +1380,8 @@ def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
 
 _NO_INSERT = ("Bệnh viện", "Trường", "Đại học", "Học viện", "CLB", "Câu lạc bộ", "Công ty", "Tập đoàn",
               "Tổng công ty", "Ngân hàng", "Khách sạn", "Báo", "Đội tuyển", "Hiệp hội", "Liên hiệp",
-              "Liên đoàn bóng đá", "Cao đẳng", "Quỹ", "Tiệm", "Hãng", "Khoa", "Nhà máy", "U1", "U2")
+              "Liên đoàn bóng đá", "Cao đẳng", "Quỹ", "Tiệm", "Hãng", "Khoa", "Nhà máy", "U1", "U2",
+              "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy", "Tỉnh đoàn", "Thành đoàn")
 
 
 @lru_cache(maxsize=100_000)

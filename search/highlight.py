@@ -3,18 +3,38 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .analysis import SYLLABLE_RE, fold
+from .analysis import SYLLABLE_RE, fold, has_diacritics, syllables
 
 SNIPPET_CHARS = 300
 _MAX_MATCHES = 400
 
 
+class Terms(frozenset):
+    """The syllables to mark. A query typed with diacritics marks them exactly ("an" not
+    "án"); one typed without marks every accented form ("cong" marks "công", "cộng")."""
+    exact = False
+
+
+def terms_for(syllable_list) -> Terms:
+    sylls = [s.lower() for s in syllable_list]
+    exact = any(has_diacritics(s) for s in sylls)
+    terms = Terms(sylls if exact else (fold(s) for s in sylls))
+    terms.exact = exact
+    return terms
+
+
+def query_terms(q: str) -> Terms:
+    """The terms to mark for a query string as typed (operators are plain text here)."""
+    return terms_for(syllables(q or ""))
+
+
 def _matches(text: str, terms: frozenset[str]):
     if not terms:
         return []
+    key = str.lower if getattr(terms, "exact", False) else fold
     out = []
     for m in SYLLABLE_RE.finditer(text):
-        f = fold(m.group())
+        f = key(m.group())
         if f in terms:
             out.append((m.start(), m.end(), f))
             if len(out) >= _MAX_MATCHES:

@@ -3,9 +3,11 @@ feeds one Whoosh writer; the result is published as a new generation (storage.py
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import time
 import traceback
@@ -23,6 +25,13 @@ from .corpus import Article, Problem, corpus_files, read_corpus
 from .entities import extract_entities
 from .schema import build_schema, frequency_postings, positional_postings, value_postings
 from .segment import segment
+
+def _fault_point(name: str) -> None:
+    """Crash here with SIGKILL if TIMTIN_KILL_AT names this point: how the tests prove that a
+    reindex killed at any stage leaves the previous index intact."""
+    if os.environ.get("TIMTIN_KILL_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
 
 # Bump when analysis changes, so an incremental reindex re-analyses every article.
 ANALYSIS_VERSION = "2"
@@ -103,7 +112,8 @@ class _SegmentWorkers:
         self.batch: list = []
         self.batch_size = batch_size
         self.procs = [ctx.Process(target=_worker_main, daemon=True,
-                                  args=(str(gen), self.jobs, self.results, self.done, lock_fd))
+                                  args=(str(gen), self.jobs, self.results, self.done, lock_fd,
+                                        os.getpid()))
                       for _ in range(count)]
         for p in self.procs:
             p.start()
@@ -151,12 +161,28 @@ class _SegmentWorkers:
         for p in self.procs:
             if p.is_alive():
                 p.kill()
+        # Never wait at exit to flush jobs that no worker will read.
+        for q in (self.jobs, self.results):
+            q.cancel_join_thread()
+            q.close()
 
 
-def _worker_main(gen: str, jobs, results, done, lock_fd) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when the parent dies (a parent killed mid-write
+    can leave a worker blocked on a half-sent job forever)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_main(gen: str, jobs, results, done, lock_fd, parent: int) -> None:
+    _die_with_parent(parent)
     if lock_fd is not None:
         os.close(lock_fd)  # the reindex lock must die with the parent, not live on here
-    parent = os.getppid()
     try:
         ix = whoosh_index.open_dir(gen)
         writer = _writer(ix, SegmentWriter, _lk=False)
@@ -171,6 +197,7 @@ def _worker_main(gen: str, jobs, results, done, lock_fd) -> None:
                 break
             for article, seq in batch:
                 writer.add_document(**analyse(article, seq))
+            _fault_point("worker")
             with done.get_lock():
                 done.value += len(batch)
         if writer.docnum:
@@ -248,6 +275,7 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
         if changed or not incremental:
             storage.write_meta(gen, {"indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                                      "articles": summary.total})
+            _fault_point("swap")
             storage.publish(index_dir, gen)
         storage.remove_stale_generations(index_dir, keep=_live_names(index_dir, previous=live))
     summary.seconds = time.monotonic() - start
@@ -293,6 +321,8 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
             summary.updated += first and digest is not None
             summary.added += first and digest is None
             seq += 1
+            if seq == 100:
+                _fault_point("segmenting")
             if pool:
                 pool.submit((item, seq))
                 if progress:
@@ -305,6 +335,7 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
         for article_id in vanished:
             writer.delete_by_term("id", article_id)
         summary.deleted = len(vanished)
+        _fault_point("writing")
         segments = pool.finish() if pool else []
     except BaseException:
         writer.cancel()
@@ -321,6 +352,7 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
             final.append(writer._finalize_segment())
         else:
             writer._close_segment()
+        _fault_point("committing")
         writer._commit_toc(final)
         writer._finish()
     else:

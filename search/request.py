@@ -16,7 +16,11 @@ MAX_PARAM_CHARS = 10_000
 
 
 class InvalidRequest(ValueError):
-    """A parameter is invalid; the message says which and why."""
+    """A parameter is invalid; the message says which and why, `param` names it."""
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class SearchRequest:
             value = values[0]
             if len(value) > MAX_PARAM_CHARS:
                 if name != "q":
-                    raise InvalidRequest(f"'{name}' is too long")
+                    raise InvalidRequest(f"'{name}' is too long", name)
                 value = value[:MAX_PARAM_CHARS]
             return normalize(value).strip()
 
@@ -60,9 +64,9 @@ class SearchRequest:
             try:
                 value = int(raw)
             except ValueError:
-                raise InvalidRequest(f"'{name}' must be a whole number, not {raw[:40]!r}") from None
+                raise InvalidRequest(f"'{name}' must be a whole number, not {raw[:40]!r}", name) from None
             if not low <= value <= high:
-                raise InvalidRequest(f"'{name}' must be between {low} and {high}")
+                raise InvalidRequest(f"'{name}' must be between {low} and {high}", name)
             return value
 
         def date(name):
@@ -72,19 +76,19 @@ class SearchRequest:
             try:
                 return parse_date(raw)
             except BadDate as e:
-                raise InvalidRequest(f"'{name}': {e}") from None
+                raise InvalidRequest(f"'{name}': {e}", name) from None
 
         def values(name):
             out = [normalize(v).strip() for v in getlist(name) if v and v.strip()]
             if len(out) > MAX_FILTER_VALUES:
-                raise InvalidRequest(f"at most {MAX_FILTER_VALUES} '{name}' values")
+                raise InvalidRequest(f"at most {MAX_FILTER_VALUES} '{name}' values", name)
             if any(len(v) > 300 for v in out):
-                raise InvalidRequest(f"'{name}' value too long")
+                raise InvalidRequest(f"'{name}' value too long", name)
             return tuple(dict.fromkeys(out))
 
         sort = one("sort") or None
         if sort is not None and sort not in SORTS:
-            raise InvalidRequest(f"'sort' must be one of {', '.join(SORTS)}")
+            raise InvalidRequest(f"'sort' must be one of {', '.join(SORTS)}", "sort")
         req = cls(
             q=one("q") or "",
             page=integer("page", 1, 1, MAX_PAGE),
@@ -96,7 +100,7 @@ class SearchRequest:
             facet_size=integer("facet_size", 20, 1, MAX_FACET_SIZE),
         )
         if req.date_from and req.date_to and date_range(req.date_from)[0] > date_range(req.date_to)[1]:
-            raise InvalidRequest("'date_from' is after 'date_to'")
+            raise InvalidRequest("'date_from' is after 'date_to'", "date_from")
         return req
 
     def to_params(self) -> list[tuple[str, str]]:

@@ -99,8 +99,8 @@ def test_bad_input_is_reported_and_skipped_and_good_articles_kept(tmp_path):
 
     articles, problems = read(tmp_path)
     ids = [a.id for a in articles]
-    assert {"g1", "g2", "g3", "g4", "g5", "g6", "d"} <= set(ids)
-    assert [a.date for a in articles if a.id == "d"] == [None]  # kept, date dropped
+    assert {"g1", "g2", "g3", "g4", "g5", "g6", "d", "t"} <= set(ids)
+    assert [a.date for a in articles if a.id in ("d", "t")] == [None, None]  # kept, date dropped
     reasons = {p.where.split("/")[-1]: p.reason for p in problems}
     assert "not valid JSON" in reasons["a.jsonl:2"]
     assert "not a JSON object" in reasons["a.jsonl:3"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from search.request import InvalidRequest, SearchRequest
 from search.storage import IndexNotFound
@@ -30,14 +31,9 @@ def no_index(e):
     return _error(503, str(e))
 
 
-@bp.errorhandler(404)
-def not_found(e):
-    return _error(404, "not found")
-
-
-@bp.errorhandler(405)
-def not_allowed(e):
-    return _error(405, "method not allowed")
+@bp.errorhandler(HTTPException)
+def http_error(e):
+    return _error(e.code, e.description if e.code not in (404, 405) else e.name.lower())
 
 
 @bp.errorhandler(Exception)
