@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from .segment import segment
 
@@ -32,6 +33,13 @@ def clean_article_text(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     return normalize(text)
+
+
+@lru_cache(maxsize=500_000)
+def fold_syllable(syllable: str) -> str:
+    """fold() for the small vocabulary of syllables, cached: highlighting folds every
+    syllable of every shown article."""
+    return fold(syllable)
 
 
 def fold(text: str) -> str:

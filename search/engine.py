@@ -19,24 +19,22 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from . import storage
-from .analysis import fold, syllables
+from .analysis import fold, fold_syllable, syllables
 from .entities import canonical_agency
-from .facets import DateColumns, load_column, top_values
+from .facets import FACETS, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
 from .matching import PostingStore
 from .query import Clause, ParsedQuery, parse_query
 from .request import SearchRequest
 from .storage import IndexNotFound
 
-FACETS = ("year", "month", "agency", "person", "source")
 # Field weights: a match in the title counts more than one in the body (BM25F).
 TITLE, BODY = 3.0, 1.0
 EXACT = 1.0        # extra for a syllable matched with the diacritics as typed
 WORD = 1.5         # extra for a whole pyvi word of the query, per syllable of the word
 ENTITY = 30.0      # the query is the name of a person or agency the article is tagged with
 TITLE_PHRASE = 50.0  # the whole query as a phrase in the title: comes first
-BODY_PHRASE = 10.0   # the whole query as a phrase in the body
-RERANK = 100         # how many top hits are checked for phrases
+RERANK = 100         # how many top hits are checked for the title phrase
 
 
 @dataclass
@@ -63,8 +61,9 @@ class Snapshot:
         self.ix = whoosh_index.open_dir(str(gen))
         self.store = PostingStore(self.ix.searcher(), self.lock)
         self.meta = storage.read_meta(gen)
-        self.columns = {name: load_column(self.store, name) for name in FACETS}
-        self.dates = DateColumns(self.store)
+        with self.lock:
+            records = list(self.searcher.reader().column_reader("facets"))
+        self.columns, self.dates = load_facets(self.store, records)
         # Newest first sorts by the end of an article's date; undated ones go last.
         self.date_key = np.where(self.dates.has_date, self.dates.end, -1).astype(np.int64)
         self.all_docs = self.store.live
@@ -259,15 +258,9 @@ class Engine:
         top = np.argsort(-s)[:RERANK]
         for i in top:
             title = f" {snap.title_syllables(docs[i])} "
-            if f" {wanted} " in f" {fold(title)} ":
+            if f" {wanted} " in " ".join(fold_syllable(x) for x in title.split(" ")):
                 s[i] += TITLE_PHRASE * (2 if f" {exact} " in title else 1)
-        terms = tuple(wanted.split())
-        if len(terms) > 1:
-            top = np.sort(top)  # docs is sorted, so these are doc numbers in order
-            in_body = set(snap.store.phrase_docs("body_f", terms, docs[top]))
-            for i in top:
-                if docs[i] in in_body:
-                    s[i] += BODY_PHRASE
+
 
     def _hit(self, snap: Snapshot, docnum: int, scores, terms) -> dict:
         doc = snap.stored(docnum)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .analysis import SYLLABLE_RE, fold, has_diacritics, syllables
+from .analysis import SYLLABLE_RE, fold, fold_syllable, has_diacritics, syllables
 
 SNIPPET_CHARS = 300
 _MAX_MATCHES = 400
@@ -31,7 +31,7 @@ def query_terms(q: str) -> Terms:
 def _matches(text: str, terms: frozenset[str]):
     if not terms:
         return []
-    key = str.lower if getattr(terms, "exact", False) else fold
+    key = str.lower if getattr(terms, "exact", False) else fold_syllable
     out = []
     for m in SYLLABLE_RE.finditer(text):
         f = key(m.group())

@@ -12,7 +12,6 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -20,9 +19,10 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from . import storage
-from .analysis import SYLLABLE_RE, fold, syllables
+from .analysis import SYLLABLE_RE, fold_syllable, syllables
 from .corpus import Article, Problem, corpus_files, read_corpus
 from .entities import extract_entities
+from .facets import facet_record
 from .schema import build_schema, frequency_postings, positional_postings, value_postings
 from .segment import segment
 
@@ -34,7 +34,7 @@ def _fault_point(name: str) -> None:
 
 
 # Bump when analysis changes, so an incremental reindex re-analyses every article.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 
 @dataclass
@@ -52,11 +52,6 @@ class Summary:
                 f"{self.deleted} deleted, {self.skipped} skipped) in {self.seconds:.1f} s")
 
 
-@lru_cache(maxsize=200_000)
-def _fold(syllable: str) -> str:
-    return fold(syllable)
-
-
 def analyse(article: Article, seq: int = 0) -> dict:
     """One article → the fields Whoosh stores and indexes. Runs in worker processes."""
     paragraphs = [p for p in article.body.split("\n") if p.strip()]
@@ -72,7 +67,7 @@ def analyse(article: Article, seq: int = 0) -> dict:
 
     # Only syllables with diacritics: without any, the folded field already says it all.
     def accented(sylls):
-        return [s for s in sylls if _fold(s) != s]
+        return [s for s in sylls if fold_syllable(s) != s]
 
     title_syl = syllables(article.title)
     body_syl = syllables(article.body)
@@ -80,9 +75,10 @@ def analyse(article: Article, seq: int = 0) -> dict:
     return dict(
         id=article.id,
         key=f"{article.id}\t{ANALYSIS_VERSION}{article.content_hash()}",
-        title_f=positional_postings([_fold(s) for s in title_syl]),
-        body_f=positional_postings([_fold(s) for s in body_syl]),
+        title_f=positional_postings([fold_syllable(s) for s in title_syl]),
+        body_f=positional_postings([fold_syllable(s) for s in body_syl]),
         title_syllables=" ".join(title_syl),
+        facets=facet_record(date, article.source, ents.agencies, ents.persons),
         title_s=frequency_postings(accented(title_syl)),
         body_s=frequency_postings(accented(body_syl)),
         title_w=frequency_postings(word_terms([title_tokens])),

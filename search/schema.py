@@ -90,6 +90,7 @@ def build_schema() -> fields.Schema:
         title_s=PreAnalyzed(), body_s=PreAnalyzed(),
         title_w=PreAnalyzed(), body_w=PreAnalyzed(),
         title_syllables=ColumnOnly(),  # the title's lower-cased syllables, space-separated
+        facets=ColumnOnly(),           # date, source, agencies, persons (facets.facet_record)
         date=fields.ID(stored=True),
         year=PreAnalyzed(scorable=False), month=PreAnalyzed(scorable=False),
         source=PreAnalyzed(scorable=False),
