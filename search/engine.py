@@ -24,6 +24,7 @@ from .entities import canonical_agency
 from .facets import FACETS, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
 from .matching import PostingStore
+from .schema import ANALYSIS_VERSION
 from .query import Clause, ParsedQuery, parse_query
 from .request import SearchRequest
 from .storage import IndexNotFound
@@ -61,6 +62,9 @@ class Snapshot:
         self.ix = whoosh_index.open_dir(str(gen))
         self.store = PostingStore(self.ix.searcher(), self.lock)
         self.meta = storage.read_meta(gen)
+        if self.meta.get("analysis_version") != ANALYSIS_VERSION:
+            raise IndexNotFound(f"the index in {gen.parent} was built by another version of "
+                                "timtin: rebuild it with `timtin reindex --full`")
         with self.lock:
             records = list(self.searcher.reader().column_reader("facets"))
         self.columns, self.dates = load_facets(self.store, records)

@@ -23,7 +23,7 @@ from .analysis import SYLLABLE_RE, fold_syllable, syllables
 from .corpus import Article, Problem, corpus_files, read_corpus
 from .entities import extract_entities
 from .facets import facet_record
-from .schema import build_schema, frequency_postings, positional_postings, value_postings
+from .schema import ANALYSIS_VERSION, build_schema, frequency_postings, positional_postings, value_postings
 from .segment import segment
 
 def _fault_point(name: str) -> None:
@@ -33,8 +33,6 @@ def _fault_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-# Bump when analysis changes, so an incremental reindex re-analyses every article.
-ANALYSIS_VERSION = "3"
 
 
 @dataclass
@@ -74,7 +72,7 @@ def analyse(article: Article, seq: int = 0) -> dict:
     date = article.date
     return dict(
         id=article.id,
-        key=f"{article.id}\t{ANALYSIS_VERSION}{article.content_hash()}",
+        key=f"{article.id}\t{article.content_hash()}",
         title_f=positional_postings([fold_syllable(s) for s in title_syl]),
         body_f=positional_postings([fold_syllable(s) for s in body_syl]),
         title_syllables=" ".join(title_syl),
@@ -234,7 +232,7 @@ def _writer(ix, cls=None, **kwargs):
 
 
 def _existing_keys(ix) -> dict[str, str]:
-    """id → analysis version + content hash of every article already indexed."""
+    """id → content hash of every article already indexed."""
     keys = {}
     with ix.searcher() as searcher:
         for term in searcher.lexicon("key"):
@@ -257,7 +255,9 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
 
     with storage.ReindexLock(index_dir) as lock:
         live = storage.current_generation(index_dir)
-        incremental = live is not None and not full
+        # An index made by another version of the analysis (or schema) is rebuilt whole.
+        incremental = (live is not None and not full
+                       and storage.read_meta(live).get("analysis_version") == ANALYSIS_VERSION)
         existing: dict[str, str] = {}
         if incremental:
             existing = _existing_keys(whoosh_index.open_dir(str(live)))
@@ -270,7 +270,8 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
             raise
         if changed or not incremental:
             storage.write_meta(gen, {"indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                     "articles": summary.total})
+                                     "articles": summary.total,
+                                     "analysis_version": ANALYSIS_VERSION})
             _fault_point("swap")
             storage.publish(index_dir, gen)
         storage.remove_stale_generations(index_dir, keep=_live_names(index_dir, previous=live))
@@ -310,7 +311,7 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
                 duplicates.add(item.id)
             seen[item.id] = item.origin
             digest = existing.get(item.id)
-            if digest == ANALYSIS_VERSION + item.content_hash() and item.id not in duplicates:
+            if digest == item.content_hash() and item.id not in duplicates:
                 continue  # unchanged: no segmentation work
             if digest is not None and first:
                 writer.delete_by_term("id", item.id)

@@ -144,3 +144,17 @@ def test_killed_full_rebuild_leaves_previous_index_usable(tmp_path, index_dir, c
     summary = reindex([corpus_dir], index, workers=2, report=lambda p: None)
     assert summary.total > 0
     assert len(list(index.glob("gen-*"))) <= 2
+
+
+def test_index_of_another_version_is_refused_by_the_engine_and_rebuilt(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=1)
+    gen = storage.current_generation(index)
+    meta = storage.read_meta(gen)
+    storage.write_meta(gen, dict(meta, analysis_version="0"))
+    with pytest.raises(storage.IndexNotFound, match="reindex --full"):
+        Engine(index).snapshot()
+    summary = reindex([corpus], index, workers=1)  # not --full: rebuilt whole anyway
+    assert (summary.added, summary.total) == (6, 6)
+    assert len(ids_in(index)) == 6
