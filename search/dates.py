@@ -21,7 +21,9 @@ def parse_date(value: str) -> str:
     m = DATE_RE.match(value.strip())
     if not m:
         raise BadDate(f"invalid date {value!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    y, mo, d = (int(g) if g else None for g in m.groups())
+    y, mo, d = (int(g) if g is not None else None for g in m.groups())
+    if mo == 0 or d == 0:
+        raise BadDate(f"impossible date {value!r}")
     try:
         dt.date(y, mo or 1, d or 1)
     except ValueError:

@@ -58,21 +58,27 @@ class Snapshot:
 
     def __init__(self, gen: Path):
         self.gen = gen
-        self.lock = threading.RLock()  # Whoosh file objects are not thread-safe
-        self.ix = whoosh_index.open_dir(str(gen))
-        self.store = PostingStore(self.ix.searcher(), self.lock)
         self.meta = storage.read_meta(gen)
         if self.meta.get("analysis_version") != ANALYSIS_VERSION:
             raise IndexNotFound(f"the index in {gen.parent} was built by another version of "
                                 "timtin: rebuild it with `timtin reindex --full`")
-        with self.lock:
-            records = list(self.searcher.reader().column_reader("facets"))
-        self.columns, self.dates = load_facets(self.store, records)
-        # Newest first sorts by the end of an article's date; undated ones go last.
-        self.date_key = np.where(self.dates.has_date, self.dates.end, -1).astype(np.int64)
+        self.lock = threading.RLock()  # Whoosh file objects are not thread-safe
+        self.ix = whoosh_index.open_dir(str(gen))
+        self.store = PostingStore(self.ix.searcher(), self.lock)
+        try:
+            reader = self.searcher.reader()
+            empty = not reader.doc_count_all()  # an empty index has no columns at all
+            records = [] if empty else list(reader.column_reader("facets"))
+            self.titles = [] if empty else reader.column_reader("title_syllables")
+            self.columns, self.dates = load_facets(self.store, records)
+        except BaseException:
+            self.close()
+            raise
+        # Newest first sorts by the end of an article's date, oldest first by its start.
+        self.newest_key = np.where(self.dates.has_date, self.dates.end.astype(np.int64), -1)
+        self.oldest_key = np.where(self.dates.has_date, self.dates.start.astype(np.int64),
+                                   np.iinfo(np.int64).max)  # undated last
         self.all_docs = self.store.live
-        with self.lock:
-            self.titles = self.searcher.reader().column_reader("title_syllables")
         self._folded_values: dict[str, dict[str, list[int]]] = {}
 
     def title_syllables(self, docnum: int) -> str:
@@ -103,13 +109,15 @@ class Snapshot:
         return docnum if docnum is not None and self.store.live[docnum] else None
 
     def close(self):
-        self.store.close()
+        if hasattr(self, "store"):
+            self.store.close()
 
 
 class Engine:
     def __init__(self, index_dir):
         self.index_dir = Path(index_dir)
         self._snapshot: Snapshot | None = None
+        self._retired: Snapshot | None = None
         self._stamp = None
         self._lock = threading.Lock()
 
@@ -128,8 +136,11 @@ class Engine:
                     raise IndexNotFound(
                         f"no index in {self.index_dir}: build it with `timtin reindex`")
                 if self._snapshot is None or gen != self._snapshot.gen:
-                    # The old snapshot is not closed: requests in flight still use it.
-                    self._snapshot = Snapshot(gen)
+                    # The replaced snapshot stays open for requests in flight; the one
+                    # before it is closed, as the reindex deletes its generation now.
+                    if self._retired is not None:
+                        self._retired.close()
+                    self._retired, self._snapshot = self._snapshot, Snapshot(gen)
                 self._stamp = stamp
             return self._snapshot
 
@@ -140,11 +151,12 @@ class Engine:
 
     # -- search ------------------------------------------------------------------
 
-    def search(self, req: SearchRequest) -> SearchResult:
+    def search(self, req: SearchRequest, hits: bool = True) -> SearchResult:
+        """The result of req; with hits=False only the total and the facets (cheaper)."""
         started = time.perf_counter()
         snap = self.snapshot()
         query = parse_query(req.q)
-        agencies = tuple(dict.fromkeys(canonical_agency(a) for a in req.agency))
+        agencies = tuple(dict.fromkeys(canonical_agency(a) or a for a in req.agency))
         req_filters = {"agency": agencies, "person": req.person, "source": req.source}
 
         exact = None
@@ -175,12 +187,14 @@ class Engine:
 
         docs = np.flatnonzero(hits_mask)
         total = int(docs.size)
-        order = self._order(snap, query, req, docs, scores, exact)
-        start = (req.page - 1) * req.per_page
-        terms = terms_for(query.positive_syllables())
-        hits = [self._hit(snap, d, scores, terms) for d in order[start:start + req.per_page]]
-        suggestion = self._suggest(snap, query, total) if not query.is_empty else None
-        return SearchResult(req, total, hits, facets, suggestion,
+        page, suggestion = [], None
+        if hits:
+            order = self._order(snap, query, req, docs, scores, exact)
+            start = (req.page - 1) * req.per_page
+            terms = terms_for(query.positive_syllables())
+            page = [self._hit(snap, d, scores, terms) for d in order[start:start + req.per_page]]
+            suggestion = self._suggest(snap, query, total) if not query.is_empty else None
+        return SearchResult(req, total, page, facets, suggestion,
                             (time.perf_counter() - started) * 1000)
 
     def _match(self, snap: Snapshot, query: ParsedQuery):
@@ -241,16 +255,13 @@ class Engine:
             self._boost_title_phrase(snap, query, docs, s)
             # Articles with more of the query's diacritics as typed come first; then score;
             # ties: newer first, then index order.
-            keys = (docs, -snap.date_key[docs], -s)
+            keys = (docs, -snap.newest_key[docs], -s)
             if exact is not None:
                 keys += (-exact[docs],)
             return docs[np.lexsort(keys)]
-        key = snap.date_key[docs]
         if sort == "newest":
-            return docs[np.lexsort((docs, -key))]
-        # oldest: undated articles last
-        key = np.where(key < 0, np.iinfo(np.int64).max, key)
-        return docs[np.lexsort((docs, key))]
+            return docs[np.lexsort((docs, -snap.newest_key[docs]))]
+        return docs[np.lexsort((docs, snap.oldest_key[docs]))]
 
     def _boost_title_phrase(self, snap, query: ParsedQuery, docs, s) -> None:
         """Put articles whose title holds the whole query as a phrase first."""
@@ -289,12 +300,11 @@ class Engine:
             return None
         store = snap.store
         text, best_total = query.text, total
-        for syllable in query.positive_syllables():
+        rare = [s for s in query.positive_syllables() if len(s) <= MAX_SUGGEST_CHARS
+                and store.doc_frequency("body_s" if fold(s) != s else "body_f", s) <= 2]
+        for syllable in rare[:MAX_SUGGEST_SYLLABLES]:
             field = "body_s" if fold(syllable) != syllable else "body_f"
-            if store.doc_frequency(field, syllable) > 2:
-                continue
-            with snap.lock:
-                candidates = list(snap.searcher.reader().terms_within(field, syllable, 1))
+            candidates = [c for c in store.existing_terms(field, _edits1(syllable)) if c != syllable]
             candidates = sorted(candidates, key=lambda c: -store.doc_frequency(field, c))[:5]
             best_text = None
             for cand in candidates:
@@ -340,6 +350,22 @@ class Engine:
         top = [d for d in np.argsort(-scores)[:limit] if scores[d] > 0]
         terms = frozenset()
         return [self._hit(snap, d, scores, terms) for d in top]
+
+
+_LETTERS = ("abcdefghijklmnopqrstuvwxyzđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợ"
+            "ùúủũụưừứửữựỳýỷỹỵ")
+MAX_SUGGEST_SYLLABLES = 3   # rare syllables corrected per query: bounds the work
+MAX_SUGGEST_CHARS = 12
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, substitution, insertion or swap away from word (a
+    syllable: short, so the set stays around a thousand)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
 
 
 def _replace_word(text: str, old: str, new: str) -> str:

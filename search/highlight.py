@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .analysis import SYLLABLE_RE, fold, fold_syllable, has_diacritics, syllables
+from .analysis import SYLLABLE_RE, fold, fold_syllable, has_diacritics
 
 SNIPPET_CHARS = 300
 _MAX_MATCHES = 400
@@ -24,8 +24,9 @@ def terms_for(syllable_list) -> Terms:
 
 
 def query_terms(q: str) -> Terms:
-    """The terms to mark for a query string as typed (operators are plain text here)."""
-    return terms_for(syllables(q or ""))
+    """The terms to mark for a query string: its words, not those it excludes."""
+    from .query import parse_query  # query imports pyvi; only this needs it here
+    return terms_for(parse_query(q).positive_syllables())
 
 
 def _matches(text: str, terms: frozenset[str]):

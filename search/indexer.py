@@ -7,11 +7,12 @@ import ctypes
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -43,14 +44,13 @@ class Summary:
     deleted: int = 0
     skipped: int = 0
     seconds: float = 0.0
-    problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"indexed {self.total} articles ({self.added} added, {self.updated} updated, "
                 f"{self.deleted} deleted, {self.skipped} skipped) in {self.seconds:.1f} s")
 
 
-def analyse(article: Article, seq: int = 0) -> dict:
+def analyse(article: Article, seq=(0, 0)) -> dict:
     """One article → the fields Whoosh stores and indexes. Runs in worker processes."""
     paragraphs = [p for p in article.body.split("\n") if p.strip()]
     title_tokens = segment(article.title)
@@ -105,6 +105,7 @@ class _SegmentWorkers:
         self.done = ctx.Value("i", 0)
         self.batch: list = []
         self.batch_size = batch_size
+        self.early: list = []  # results read while checking on the workers
         self.procs = [ctx.Process(target=_worker_main, daemon=True,
                                   args=(str(gen), self.jobs, self.results, self.done, lock_fd,
                                         os.getpid()))
@@ -127,7 +128,16 @@ class _SegmentWorkers:
                 self._check_alive()
 
     def _check_alive(self) -> None:
-        dead = [p for p in self.procs if not p.is_alive() and p.exitcode != 0]
+        """Raise if a worker reported an error or ended before it was told to finish."""
+        try:
+            status, value = self.results.get_nowait()
+        except queue.Empty:
+            pass
+        else:
+            if status == "error":
+                raise RuntimeError(f"an indexing worker failed:\n{value}")
+            self.early.append(value)
+        dead = [p for p in self.procs if not p.is_alive()]
         if dead:
             raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})")
 
@@ -137,12 +147,13 @@ class _SegmentWorkers:
             self._put(self.batch)
         for _ in self.procs:
             self._put(None)
-        segments = []
+        segments = list(self.early)
         while len(segments) < len(self.procs):
             try:
                 status, value = self.results.get(timeout=1)
             except queue.Empty:
-                self._check_alive()
+                if any(not p.is_alive() and p.exitcode != 0 for p in self.procs):
+                    raise RuntimeError("an indexing worker died") from None
                 continue
             if status == "error":
                 raise RuntimeError(f"an indexing worker failed:\n{value}")
@@ -232,12 +243,16 @@ def _writer(ix, cls=None, **kwargs):
 
 
 def _existing_keys(ix) -> dict[str, str]:
-    """id → content hash of every article already indexed."""
+    """id → content hash of every live article in the index (deleted ones left out)."""
     keys = {}
     with ix.searcher() as searcher:
-        for term in searcher.lexicon("key"):
-            article_id, _, digest = term.decode("utf-8").partition("\t")
-            keys[article_id] = digest
+        reader = searcher.reader()
+        if not reader.doc_count_all():
+            return keys
+        for docnum, key in enumerate(reader.column_reader("key")):
+            if key and not reader.is_deleted(docnum):
+                article_id, _, digest = key.partition("\t")
+                keys[article_id] = digest
     return keys
 
 
@@ -265,15 +280,18 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
         try:
             changed = _write(paths, gen, incremental, existing, workers or os.cpu_count() or 1,
                              summary, report, progress, lock.fd)
+            if summary.total == 0 and live is not None and storage.read_meta(live).get("articles"):
+                raise RuntimeError(f"no article could be read from {', '.join(map(str, paths))}; "
+                                   "an empty index would replace the live one")
+            if changed or not incremental:
+                storage.write_meta(gen, {"indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                         "articles": summary.total,
+                                         "analysis_version": ANALYSIS_VERSION})
+                _fault_point("swap")
+                storage.publish(index_dir, gen)
         except BaseException:
-            storage.remove_stale_generations(index_dir, keep=_live_names(index_dir))
+            shutil.rmtree(gen, ignore_errors=True)  # only what this run wrote
             raise
-        if changed or not incremental:
-            storage.write_meta(gen, {"indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                     "articles": summary.total,
-                                     "analysis_version": ANALYSIS_VERSION})
-            _fault_point("swap")
-            storage.publish(index_dir, gen)
         storage.remove_stale_generations(index_dir, keep=_live_names(index_dir, previous=live))
     summary.seconds = time.monotonic() - start
     return summary
@@ -296,12 +314,13 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
     pool = _SegmentWorkers(gen, workers, lock_fd) if workers > 1 else None
     seen: dict[str, str] = {}   # id → where it was read, to report duplicates
     duplicates: set[str] = set()
+    replaced: set[str] = set()  # ids whose version from an earlier run is deleted
     seq = 0
+    run = time.time_ns()  # with seq, orders documents across runs too
     try:
         for item in read_corpus(paths):
             if isinstance(item, Problem):
                 report(item)
-                summary.problems.append(str(item))
                 summary.skipped += item.skipped
                 continue
             first = item.id not in seen
@@ -313,19 +332,20 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
             digest = existing.get(item.id)
             if digest == item.content_hash() and item.id not in duplicates:
                 continue  # unchanged: no segmentation work
-            if digest is not None and first:
-                writer.delete_by_term("id", item.id)
+            if digest is not None and item.id not in replaced:
+                writer.delete_by_term("id", item.id)  # the version from an earlier run
+                replaced.add(item.id)
             summary.updated += first and digest is not None
             summary.added += first and digest is None
             seq += 1
             if seq == 100:
                 _fault_point("segmenting")
             if pool:
-                pool.submit((item, seq))
+                pool.submit((item, (run, seq)))
                 if progress:
                     progress(pool.done.value)
             else:
-                writer.add_document(**analyse(item, seq))
+                writer.add_document(**analyse(item, (run, seq)))
                 if progress:
                     progress(seq)
         vanished = [i for i in existing if i not in seen]

@@ -33,33 +33,36 @@ class PostingStore:
                     if reader.is_deleted(d):
                         self.live[offset + d] = False
         self.live_count = int(self.live.sum())
-        self._lengths: dict[str, np.ndarray] = {}
-        self._avg: dict[str, float] = {}
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
 
-    def lengths(self, field: str) -> np.ndarray:
-        arr = self._lengths.get(field)
-        if arr is None:
-            arr = np.zeros(self.doc_count, np.float32)
-            with self.lock:
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Every document's length in field, and the average over live documents."""
+        with self.lock:
+            known = self._lengths.get(field)
+            if known is None:
+                arr = np.zeros(self.doc_count, np.float32)
                 for reader, offset in self.leaves:
-                    n = reader.doc_count_all()
-                    arr[offset:offset + n] = [reader.doc_field_length(d, field, 0) for d in range(n)]
-            self._lengths[field] = arr
-            live = arr[self.live]
-            self._avg[field] = float(live.mean()) if live.size and live.mean() > 0 else 1.0
-        return arr
+                    n = reader.doc_field_length
+                    # Whoosh gives None, not 0, for a document without the field.
+                    arr[offset:offset + reader.doc_count_all()] = [
+                        n(d, field, 0) or 0 for d in range(reader.doc_count_all())]
+                live = arr[self.live]
+                avg = float(live.mean()) if live.size else 0.0
+                known = self._lengths[field] = (arr, avg if avg > 0 else 1.0)
+            return known
 
     def postings(self, field: str, term: str):
+        """(doc numbers, term frequencies) of the live documents having term in field."""
         key = (field, term)
-        hit = self._cache.get(key)
-        if hit is not None:
-            self._cache.move_to_end(key)
-            return hit
-        btext = term.encode("utf-8")
-        docs, tfs = [], []
         with self.lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            btext = term.encode("utf-8")
+            docs, tfs = [], []
             for reader, offset in self.leaves:
                 if (field, btext) not in reader:
                     continue
@@ -67,15 +70,25 @@ class PostingStore:
                 ids, ws = _read_all(m)
                 docs.append(np.asarray(ids, np.int32) + offset)
                 tfs.append(np.asarray(ws, np.float32))
-        result = (np.concatenate(docs), np.concatenate(tfs)) if docs else _EMPTY
-        self._cache[key] = result
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return result
+            if docs:
+                d, t = np.concatenate(docs), np.concatenate(tfs)
+                keep = self.live[d]  # postings of deleted documents stay on disk until a merge
+                result = (d[keep], t[keep])
+            else:
+                result = _EMPTY
+            self._cache[key] = result
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return result
+
+    def existing_terms(self, field: str, terms) -> list[str]:
+        """Those of terms that occur in field (checked without caching their postings)."""
+        with self.lock:
+            return [t for t in terms
+                    if any((field, t.encode("utf-8")) in reader for reader, _ in self.leaves)]
 
     def doc_frequency(self, field: str, term: str) -> int:
-        docs, _ = self.postings(field, term)
-        return int(self.live[docs].sum()) if docs.size else 0
+        return int(self.postings(field, term)[0].size)
 
     def mask(self, field: str, term: str) -> np.ndarray:
         out = np.zeros(self.doc_count, bool)
@@ -87,8 +100,7 @@ class PostingStore:
         docs, tfs = self.postings(field, term)
         if not docs.size or weight == 0:
             return
-        lengths = self.lengths(field)
-        avg = self._avg[field]
+        lengths, avg = self.lengths(field)
         df = docs.size
         idf = np.log(1.0 + (self.live_count - df + 0.5) / (df + 0.5))
         norm = K1 * (1.0 - B + B * lengths[docs] / avg)

@@ -11,8 +11,8 @@ pipeline never runs. Each posting costs Whoosh ~10 µs, so the fields hold no re
                   ("công_an"; one-syllable words are in _s/_f already)
   date, year, month, source, agency, person: facet terms, one per value (Whoosh's own
                   faceting can use them; timtin counts from the `facets` column)
-  key             "id\\thash": lets an incremental reindex see what changed without
-                  reading stored documents
+  key             column "id\\thash": lets an incremental reindex see what changed
+                  without reading stored documents
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ MAX_TERM_CHARS = 64  # longer "syllables" are noise (base64, URLs) and bloat the
 
 # Bump when the analysis or this schema changes: the next reindex then rebuilds whole,
 # and a server refuses an index of another version (with a message saying to rebuild).
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 
 
@@ -90,7 +90,7 @@ def value_postings(values):
 def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        key=fields.ID(),
+        key=ColumnOnly(),            # "id\thash", read by an incremental reindex
         title_f=PreAnalyzed(positions=True), body_f=PreAnalyzed(positions=True),
         title_s=PreAnalyzed(), body_s=PreAnalyzed(),
         title_w=PreAnalyzed(), body_w=PreAnalyzed(),
@@ -104,5 +104,5 @@ def build_schema() -> fields.Schema:
         title=fields.STORED(), body=fields.STORED(), source_name=fields.STORED(),
         category=fields.STORED(), url=fields.STORED(), author=fields.STORED(),
         agencies=fields.STORED(), persons=fields.STORED(),
-        seq=fields.STORED(),  # order read in this run: the later of two equal ids wins
+        seq=fields.STORED(),  # (run, order read): the later of two equal ids wins
     )

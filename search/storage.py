@@ -56,7 +56,7 @@ def new_generation(index_dir: Path, link_from: Path | None = None) -> Path:
     gen.mkdir(parents=True)
     if link_from is not None:
         for f in link_from.iterdir():
-            if f.is_file() and not f.name.endswith("LOCK"):
+            if f.is_file() and not f.name.endswith("LOCK") and f.name != META:
                 os.link(f, gen / f.name)
     return gen
 
@@ -83,7 +83,9 @@ def remove_stale_generations(index_dir: Path, keep: set[str]) -> None:
 
 
 def write_meta(gen: Path, meta: dict) -> None:
-    (gen / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+    tmp = gen / (META + ".tmp")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+    os.replace(tmp, gen / META)
 
 
 def read_meta(gen: Path) -> dict:

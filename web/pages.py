@@ -83,10 +83,6 @@ def _selected(req: SearchRequest, name: str) -> set[str]:
     return values
 
 
-def _query_terms(q: str) -> frozenset[str]:
-    return query_terms(q)
-
-
 # -- the search page ---------------------------------------------------------------------
 
 @bp.get("/")
@@ -99,7 +95,7 @@ def index():
     if req.facet_size == 200:
         time_facets = data["facets"]
     else:
-        time_facets = eng.search(req.with_(facet_size=200, page=1, per_page=1)).to_dict()["facets"]
+        time_facets = eng.search(req.with_(facet_size=200), hits=False).facets
 
     chart = build_chart(time_facets["month"], time_facets["year"], req.date_from, req.date_to,
                         lambda key: search_url(req.with_(date_from=key, date_to=key, page=1)))
@@ -202,7 +198,7 @@ def _empty_state(req: SearchRequest, chips: list[dict]) -> dict:
     eng = engine()
     options = []
     for chip in chips[:10]:
-        total = eng.search(chip["req"].with_(per_page=1, facet_size=1)).total
+        total = eng.search(chip["req"].with_(facet_size=1), hits=False).total
         options.append({**chip, "total": total, "total_text": number(total)})
     options.sort(key=lambda o: -o["total"])
     return {"options": options}
@@ -258,7 +254,7 @@ def article(article_id):
                             f"Không có bài nào mang mã «{article_id}». Có thể bài đã bị xoá "
                             "khỏi chỉ mục, hoặc đường dẫn bị sai.")
     q = " ".join((request.args.get("q") or "").split())[:500]
-    terms = _query_terms(q) if q else frozenset()
+    terms = query_terms(q) if q else frozenset()
     paragraphs = [highlight(p.strip(), terms) for p in doc["body"].split("\n") if p.strip()]
     related = []
     for hit in eng.related(article_id, limit=5):
