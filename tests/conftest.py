@@ -110,6 +110,7 @@ class Server:
                 if self.proc.poll() is not None:
                     raise RuntimeError("timtin serve exited: " + self.proc.stdout.read())
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("timtin serve did not start")
 
     def get(self, path: str, params=None):

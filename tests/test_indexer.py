@@ -158,3 +158,79 @@ def test_index_of_another_version_is_refused_by_the_engine_and_rebuilt(tmp_path,
     summary = reindex([corpus], index, workers=1)  # not --full: rebuilt whole anyway
     assert (summary.added, summary.total) == (6, 6)
     assert len(ids_in(index)) == 6
+
+
+def test_no_change_run_after_updates_and_deletes_publishes_nothing(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=1)
+    write_jsonl(corpus / "a.jsonl", [dict(rows[0], title="Phiên bản hai")] + rows[1:5])
+    reindex([corpus], index, workers=1)
+    live = storage.current_generation(index)
+    quiet = reindex([corpus], index, workers=1)
+    assert (quiet.added, quiet.updated, quiet.deleted) == (0, 0, 0)
+    assert storage.current_generation(index) == live
+
+
+def test_reverting_an_article_serves_the_reverted_text(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=1)
+    write_jsonl(corpus / "a.jsonl", [dict(rows[0], title="Tạm thời sửa")] + rows[1:])
+    reindex([corpus], index, workers=1)
+    write_jsonl(corpus / "a.jsonl", rows)  # back to the first version
+    summary = reindex([corpus], index, workers=1)
+    assert summary.updated == 1
+    assert Engine(index).article(rows[0]["id"])["title"] == rows[0]["title"]
+
+
+def test_duplicate_across_runs_later_copy_wins(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=1)
+    # The first copy is unchanged (it stays indexed from the last run); a later copy differs.
+    write_jsonl(corpus / "b.jsonl", [dict(rows[0], title="Bản sau cùng")])
+    reindex([corpus], index, workers=1, report=lambda p: None)
+    assert Engine(index).article(rows[0]["id"])["title"] == "Bản sau cùng"
+    assert len(ids_in(index)) == 6
+
+
+def test_empty_corpus_builds_an_empty_index_but_never_replaces_a_full_one(tmp_path, small_corpus):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    index = tmp_path / "index"
+    reindex([empty], index, workers=1)
+    engine = Engine(index)
+    assert engine.search(SearchRequest(q="công an")).total == 0
+    assert engine.health()["articles"] == 0
+
+    corpus, _ = small_corpus
+    reindex([corpus], index, workers=1)
+    live = storage.current_generation(index)
+    result = run_timtin("reindex", "--full", "--corpus", empty, "--index", index)
+    assert result.returncode == 1 and "no article could be read" in result.stderr
+    assert storage.current_generation(index) == live
+
+
+def test_reindex_leaves_the_live_generation_untouched(tmp_path, small_corpus):
+    corpus, rows = small_corpus
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=1)
+    live = storage.current_generation(index)
+    before = {f.name: f.read_bytes() for f in live.iterdir() if f.is_file()}
+    write_jsonl(corpus / "a.jsonl", rows[:4])
+    reindex([corpus], index, workers=1)
+    assert {f.name: f.read_bytes() for f in live.iterdir() if f.is_file() and f.name in before} == before
+
+
+def test_cli_search_prints_results_and_exact_json(index_dir, engine):
+    result = run_timtin("search", "công an", "--index", index_dir, "--per-page", "3")
+    assert result.returncode == 0, result.stderr
+    assert "articles" in result.stdout.splitlines()[0] and "\n1. " in result.stdout
+    result = run_timtin("search", "công an", "--agency", "Bộ Công an", "--json", "--index", index_dir)
+    data = json.loads(result.stdout)
+    expected = engine.search(SearchRequest(q="công an", agency=("Bộ Công an",))).to_dict()
+    data.pop("took_ms"), expected.pop("took_ms")
+    assert data == expected
+    bad = run_timtin("search", "x", "--from", "2022-13", "--index", index_dir)
+    assert bad.returncode == 2 and "date_from" in bad.stderr and "Traceback" not in bad.stderr

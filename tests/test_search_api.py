@@ -257,3 +257,9 @@ def test_health(server, test_articles):
     assert status == 200
     assert data["status"] == "ok" and data["articles"] == len(test_articles) + 1
     assert data["indexed_at"]
+
+
+def test_month_or_day_zero_is_invalid(server):
+    for value in ("2022-00", "2022-05-00", "2022-00-05"):
+        status, data = server.get_json("/api/search", {"date_from": value})
+        assert status == 400 and "date_from" in data["error"]
