@@ -42,7 +42,9 @@ def start_server(index: Path):
             if c.getresponse().status == 200:
                 return proc, port
         except OSError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
+    proc.kill()
     raise RuntimeError("server did not start")
 
 
@@ -62,7 +64,7 @@ def drive(port: int, clients: int, until, paths) -> dict:
                 r = conn.getresponse()
                 r.read()
                 ok = r.status == 200
-            except (OSError, http.client.HTTPException) as e:
+            except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -116,16 +118,21 @@ def main():
         subprocess.run([sys.executable, "-m", "search.cli", "reindex", "--corpus", str(tmp / "corpus.jsonl"),
                         "--index", str(tmp / "index")], cwd=ROOT, check=True, capture_output=True)
         proc, port = start_server(tmp / "index")
+        reindex = None
         try:
+            log = open(tmp / "reindex.log", "w+")
             reindex = subprocess.Popen([sys.executable, "-m", "search.cli", "reindex", "--full",
                                         "--corpus", str(tmp / "corpus.jsonl"), "--index", str(tmp / "index")],
-                                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
             end = time.monotonic() + args.seconds
             result = drive(port, 32, lambda: reindex.poll() is not None and time.monotonic() > end, paths)
             swapped = (tmp / "index" / "CURRENT").read_text().strip()
             show(f"during full reindex+swap", result)
-            print(f"  reindex exit {reindex.returncode}: {reindex.stderr.strip().splitlines()[-1]}; live: {swapped}")
+            log.seek(0)
+            print(f"  reindex exit {reindex.returncode}: {log.read().strip().splitlines()[-1]}; live: {swapped}")
         finally:
+            if reindex is not None and reindex.poll() is None:
+                reindex.kill()
             proc.terminate()
             proc.wait()
 
