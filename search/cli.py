@@ -173,7 +173,11 @@ def serve(host, port, threads, index_dir):
                 click.echo(summary.line(), err=True)
         else:
             click.echo(f"Warning: no index in {index_dir} yet; run `timtin reindex`.", err=True)
-    app = create_app({"INDEX_DIR": index_dir})
+    app = create_app({"INDEX_DIR": index_dir, "WARM_UP": True})
+    try:  # open the index and read the common posting lists before taking requests
+        app.extensions["timtin_engine"].snapshot().warm()
+    except IndexNotFound:
+        pass
     click.echo(f"timtin: serving {index_dir} on http://{host}:{port}", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="timtin")
 

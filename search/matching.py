@@ -81,6 +81,17 @@ class PostingStore:
                 self._cache.popitem(last=False)
             return result
 
+    def warm(self, field: str, count: int) -> int:
+        """Read the posting lists of the field's `count` most frequent terms into the cache:
+        they are the slow ones to read (tens of thousands of postings), and the ones common
+        queries need. Takes the lock term by term, so requests go on meanwhile."""
+        with self.lock:
+            reader = self.searcher.reader()
+            terms = [t for _, t in reader.most_frequent_terms(field, count)] if self.doc_count else []
+        for term in terms:
+            self.postings(field, term.decode("utf-8") if isinstance(term, bytes) else term)
+        return len(terms)
+
     def existing_terms(self, field: str, terms) -> list[str]:
         """Those of terms that occur in field (checked without caching their postings)."""
         with self.lock:

@@ -19,7 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["timtin_engine"] = Engine(app.config["INDEX_DIR"])
+    app.extensions["timtin_engine"] = Engine(app.config["INDEX_DIR"],
+                                             warm_up=app.config.get("WARM_UP", False))
 
     from . import api, pages
     app.register_blueprint(api.bp)
