@@ -3,6 +3,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 
 import pytest
 
@@ -119,3 +120,49 @@ def test_bad_corpus_end_to_end(tmp_path, test_articles):
     assert "<script" not in hit["title_html"]
     assert hit["title_html"].startswith("&lt;<mark>script</mark>&gt;alert(1)&lt;/")
     assert engine.search(SearchRequest(q="Lâm Đồng điều tra")).hits[0]["id"] == "huge"
+
+
+@pytest.fixture()
+def small_disk(tmp_path, small_index):
+    """A file system of its own with room for the small index and 2 MB more (tmpfs;
+    needs root, as in CI)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    size = sum(f.stat().st_size for f in small_index.rglob("*") if f.is_file()) + 2 * 1024 * 1024
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+                            capture_output=True, text=True)
+    if result.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {result.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)])
+
+
+def _assert_previous_index_answers(index, before, total):
+    assert storage.current_generation(index) == before
+    assert Engine(index).search(SearchRequest()).total == total
+
+
+def test_disk_full_is_a_clear_error_and_keeps_the_old_index(small_disk, small_index, corpus_dir):
+    index = small_disk / "index"
+    shutil.copytree(small_index, index)
+    before, total = storage.current_generation(index), Engine(index).search(SearchRequest()).total
+    # The ~325-article corpus does not fit beside the live index in 2 MB.
+    result = run_timtin("reindex", "--full", "--corpus", corpus_dir, "--index", index, "--workers", "2")
+    assert result.returncode == 1, result.stderr
+    assert "No space left on device" in result.stderr
+    assert "previous index is unchanged" in result.stderr
+    _assert_previous_index_answers(index, before, total)
+
+
+def test_read_only_index_folder_is_a_clear_error(small_disk, small_index, small_corpus):
+    index = small_disk / "index"
+    shutil.copytree(small_index, index)
+    before, total = storage.current_generation(index), Engine(index).search(SearchRequest()).total
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        result = run_timtin("reindex", "--full", "--corpus", small_corpus, "--index", index)
+        assert result.returncode == 1, result.stderr
+        assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+        _assert_previous_index_answers(index, before, total)
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)])
