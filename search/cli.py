@@ -27,6 +27,12 @@ def _index_option(f):
                         help="Index folder (env TIMTIN_INDEX).")(f)
 
 
+def _default_corpus() -> list[str]:
+    """TIMTIN_CORPUS (paths separated by ':') or ./corpus; empty entries are ignored."""
+    paths = [p for p in os.environ.get("TIMTIN_CORPUS", "").split(os.pathsep) if p.strip()]
+    return paths or [DEFAULT_CORPUS]
+
+
 @click.group()
 def main():
     """timtin — tìm tin: full-text search for Vietnamese news."""
@@ -67,7 +73,7 @@ def reindex(corpus_paths, index_dir, full, workers):
     vanished ones. The new index replaces the live one atomically when done.
     """
     if not corpus_paths:
-        corpus_paths = os.environ.get("TIMTIN_CORPUS", DEFAULT_CORPUS).split(os.pathsep)
+        corpus_paths = _default_corpus()
     progress = _Progress()
     try:
         summary = run_reindex(corpus_paths, index_dir, full=full, workers=workers,
@@ -160,7 +166,7 @@ def serve(host, port, threads, index_dir):
     from web import create_app
 
     if storage.current_generation(index_dir) is None:
-        corpus = os.environ.get("TIMTIN_CORPUS", DEFAULT_CORPUS).split(os.pathsep)
+        corpus = _default_corpus()
         if all(os.path.exists(p) for p in corpus):
             click.echo(f"No index in {index_dir} yet: building it from {', '.join(corpus)} …", err=True)
             progress = _Progress()
