@@ -1,4 +1,4 @@
-"""Text → tokens: normalisation, syllables, diacritic folding and pyvi words.
+"""Text → tokens: normalisation, syllables and diacritic folding (pyvi words: segment.py).
 
 Three forms of every text are indexed (see schema.py):
   words      pyvi words, lower-cased ("công_an"), for ranking whole-word matches;
@@ -14,7 +14,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .segment import segment
 
 # A syllable is a run of letters/digits; "_" is excluded because pyvi joins words with it.
 SYLLABLE_RE = re.compile(r"[^\W_]+")
@@ -53,19 +52,5 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 
 
-def syllable_spans(text: str):
-    """(start, end, syllable) for every syllable of text, in order."""
-    return [(m.start(), m.end(), m.group()) for m in SYLLABLE_RE.finditer(text)]
-
-
 def syllables(text: str) -> list[str]:
     return [s.lower() for s in SYLLABLE_RE.findall(text)]
-
-
-def words(text: str) -> list[str]:
-    """pyvi words of text, lower-cased, punctuation dropped, segmented paragraph by paragraph."""
-    out: list[str] = []
-    for paragraph in text.split("\n"):
-        if paragraph.strip():
-            out.extend(w.lower() for w in segment(paragraph) if SYLLABLE_RE.search(w))
-    return out

@@ -1,7 +1,7 @@
 """Facet columns per snapshot, and multi-select facet counting over them.
 
-Each facet's values are read once per index snapshot from the inverted index into
-arrays. A search then counts every facet with numpy over a boolean mask of the matching
+Each facet's values are read once per index snapshot, from one per-document column
+(`facets`, see facet_record), into arrays. A search then counts every facet with numpy over a boolean mask of the matching
 articles: each facet's counts apply every filter except that facet's own (the
 multi-select semantics of Elasticsearch's post_filter or Solr's tag/exclude).
 """
@@ -97,7 +97,7 @@ def top_values(column: FacetColumn, counts: np.ndarray, size: int, selected=(),
     """The facet's values with their counts: the `size` largest (by count then value),
     plus every selected value; date facets in date order."""
     nonzero = np.flatnonzero(counts)
-    # Value ids are in value order (the lexicon is sorted), so they break count ties.
+    # Value ids are in value order (load_facets sorts the values), so they break count ties.
     order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size]
     chosen = {column.values[i]: int(counts[i]) for i in order}
     for value in selected:

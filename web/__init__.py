@@ -15,7 +15,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(INDEX_DIR=os.environ.get("TIMTIN_INDEX", "index"), JSON_SORT_KEYS=False)
+    app.config.update(INDEX_DIR=os.environ.get("TIMTIN_INDEX", "index"))
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
