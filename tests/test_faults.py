@@ -69,7 +69,7 @@ def test_a_worker_killed_fails_the_run_cleanly(live_copy, small_corpus):
                         "--workers", "2", env={**os.environ, "TIMTIN_KILL_AT": "worker"})
     assert result.returncode == 1
     assert "worker" in result.stderr and "previous index is unchanged" in result.stderr
-    assert "Traceback" not in result.stderr.split("\n")[0]
+    assert "Traceback" not in result.stderr
     assert storage.current_generation(live_copy) == before
     assert Engine(live_copy).search(SearchRequest(q="công an")).total > 0
 
