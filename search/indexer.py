@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from . import storage
 from .analysis import SYLLABLE_RE, fold_syllable, syllables
@@ -26,6 +25,7 @@ from .entities import extract_entities
 from .facets import facet_record
 from .schema import ANALYSIS_VERSION, build_schema, frequency_postings, positional_postings, value_postings
 from .segment import segment
+from .segment_writer import GroupedSegmentWriter
 
 def _fault_point(name: str) -> None:
     """Crash here with SIGKILL if TIMTIN_KILL_AT names this point: how the tests prove that a
@@ -190,7 +190,7 @@ def _worker_main(gen: str, jobs, results, done, lock_fd, parent: int) -> None:
         os.close(lock_fd)  # the reindex lock must die with the parent, not live on here
     try:
         ix = whoosh_index.open_dir(gen)
-        writer = _writer(ix, SegmentWriter, _lk=False)
+        writer = _writer(ix, _lk=False)
         while True:
             try:
                 batch = jobs.get(timeout=1)
@@ -214,32 +214,8 @@ def _worker_main(gen: str, jobs, results, done, lock_fd, parent: int) -> None:
         results.put(("error", traceback.format_exc()))
 
 
-class _CachedLengths:
-    """Field lengths of a segment being written, read once per field instead of once per
-    posting: Whoosh asks for a document's field length for every posting it writes, and
-    that lookup was a quarter of commit time."""
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._cache: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._cache.get(fieldname)
-        if lengths is None:
-            read = self._reader.doc_field_length
-            lengths = self._cache[fieldname] = [
-                read(d, fieldname, default) for d in range(self._reader.doc_count_all())]
-        return lengths[docnum]
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
-
-
-def _writer(ix, cls=None, **kwargs):
-    writer = cls(ix, limitmb=128, **kwargs) if cls else ix.writer(limitmb=128)
-    per_document_reader = writer.per_document_reader
-    writer.per_document_reader = lambda: _CachedLengths(per_document_reader())
-    return writer
+def _writer(ix, **kwargs):
+    return GroupedSegmentWriter(ix, limitmb=128, **kwargs)
 
 
 def _existing_keys(ix) -> dict[str, str]:
