@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .segment import sylabelize
+
 __all__ = ["Entities", "extract_entities", "canonical_agency"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -1403,9 +1405,7 @@ def _canonical(surface: str) -> str:
     al = _ALIAS.get(_squash(s))
     if al is not None:
         return al
-    from pyvi.ViTokenizer import ViTokenizer
-    _, toks = ViTokenizer.sylabelize(s)
-    p = _build_para(toks)
+    p = _build_para(sylabelize(s))
     sy = list(p.text)
     while sy and not sy[0][0].isalnum():
         sy.pop(0)
