@@ -53,4 +53,4 @@ def has_diacritics(text: str) -> bool:
 
 
 def syllables(text: str) -> list[str]:
-    return [s.lower() for s in SYLLABLE_RE.findall(text)]
+    return SYLLABLE_RE.findall(text.lower())

@@ -63,22 +63,21 @@ def analyse(article: Article, seq=(0, 0)) -> dict:
         return [t.lower() for tokens in token_lists for t in tokens
                 if "_" in t and SYLLABLE_RE.search(t)]
 
-    # Only syllables with diacritics: without any, the folded field already says it all.
-    def accented(sylls):
-        return [s for s in sylls if fold_syllable(s) != s]
-
     title_syl = syllables(article.title)
     body_syl = syllables(article.body)
+    title_folded = list(map(fold_syllable, title_syl))
+    body_folded = list(map(fold_syllable, body_syl))
     date = article.date
     return dict(
         id=article.id,
         key=f"{article.id}\t{article.content_hash()}",
-        title_f=positional_postings([fold_syllable(s) for s in title_syl]),
-        body_f=positional_postings([fold_syllable(s) for s in body_syl]),
+        title_f=positional_postings(title_folded),
+        body_f=positional_postings(body_folded),
         title_syllables=" ".join(title_syl),
         facets=facet_record(date, article.source, ents.agencies, ents.persons),
-        title_s=frequency_postings(accented(title_syl)),
-        body_s=frequency_postings(accented(body_syl)),
+        # Only syllables with diacritics: without any, the folded field says it all.
+        title_s=frequency_postings([s for s, f in zip(title_syl, title_folded) if s != f]),
+        body_s=frequency_postings([s for s, f in zip(body_syl, body_folded) if s != f]),
         title_w=frequency_postings(word_terms([title_tokens])),
         body_w=frequency_postings(word_terms(body_tokens)),
         date=date or "",

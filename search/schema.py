@@ -16,7 +16,7 @@ pipeline never runs. Each posting costs Whoosh ~10 µs, so the fields hold no re
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from whoosh import columns, fields, formats
 from whoosh.system import emptybytes, pack_uint
@@ -70,17 +70,35 @@ class ColumnOnly(fields.FieldType):
 
 
 def positional_postings(terms: list[str]):
-    positions = defaultdict(list)
+    positions: dict[str, list[int]] = {}
     for i, term in enumerate(terms):
-        if len(term) <= MAX_TERM_CHARS:
-            positions[term].append(i)
-    return [(t.encode("utf-8"), len(p), float(len(p)), _POSITIONS.encode(p))
-            for t, p in positions.items()]
+        p = positions.get(term)
+        if p is None:
+            positions[term] = [i]
+        else:
+            p.append(i)
+    out = []
+    for t, p in positions.items():
+        if len(t) > MAX_TERM_CHARS:
+            continue
+        if len(p) == 1 and p[0] < _SINGLE_LIMIT:  # most terms: one position, encoded once
+            value = _SINGLE.get(p[0]) or _SINGLE.setdefault(p[0], _POSITIONS.encode(p))
+            out.append((t.encode("utf-8"), 1, 1.0, value))
+        else:
+            out.append((t.encode("utf-8"), len(p), float(len(p)), _POSITIONS.encode(p)))
+    return out
+
+
+_SINGLE: dict[int, bytes] = {}
+_SINGLE_LIMIT = 20_000
 
 
 def frequency_postings(terms: list[str]):
-    counts = Counter(t for t in terms if len(t) <= MAX_TERM_CHARS)
-    return [(t.encode("utf-8"), n, float(n), pack_uint(n)) for t, n in counts.items()]
+    return [(t.encode("utf-8"), n) + (_FREQ[n] if n < len(_FREQ) else (float(n), pack_uint(n)))
+            for t, n in Counter(terms).items() if len(t) <= MAX_TERM_CHARS]
+
+
+_FREQ = [(float(n), pack_uint(n)) for n in range(256)]  # (weight, encoded) of small counts
 
 
 def value_postings(values):

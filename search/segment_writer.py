@@ -19,17 +19,18 @@ import tempfile
 import zlib
 from array import array
 from itertools import groupby
-from operator import itemgetter
+from operator import itemgetter, sub
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_int, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 BLOCK = 128           # postings per block: Whoosh's default block limit
 COMPRESS_ABOVE = 256  # bytes; zlib's set-up costs more than it saves on tiny blocks
 POSTING_BYTES = 100   # rough memory per held posting, to turn limitmb into a count
+_TERMINFO = W3TermInfo._struct
 
 
 class GroupedPostings:
@@ -153,9 +154,9 @@ class GroupedSegmentWriter(SegmentWriter):
             for fieldname, terms in self.pool.grouped():
                 field = self.schema[fieldname]
                 fw.start_field(fieldname, field)
-                count = reader.doc_count_all()
                 # The lengths Whoosh's reader gives (byte-quantised), read once per field.
-                lengths = [reader.doc_field_length(d, fieldname, 0) for d in range(count)]
+                lengths = ([reader.doc_field_length(d, fieldname, 0)
+                            for d in range(reader.doc_count_all())] if field.scorable else None)
                 fixed = field.format.fixed_value_size()
                 for btext, postings in terms:
                     _write_term(fw, btext, postings, lengths, fixed)
@@ -165,44 +166,46 @@ class GroupedSegmentWriter(SegmentWriter):
             reader.close()
 
 
-def _write_term(fw, btext: bytes, postings: list, lengths: list, fixed) -> None:
+def _write_term(fw, btext: bytes, postings: list, lengths: list | None, fixed) -> None:
     """Write one term's posting list in W3 blocks, the bytes W3PostingsWriter would write
-    (but for compression, which each block records for itself)."""
+    (but for compression, which each block records for itself), and its W3TermInfo row."""
     ids = postings[0::3]
     weights = array("f", postings[1::3])
     values = postings[2::3] if fixed != 0 else None
     total = len(ids)
-    info = W3TermInfo()
-    info._df = total
-    info._minid, info._maxid = ids[0], ids[-1]
     out = [WHOOSH3_HEADER_MAGIC]
+    weight_sum = 0.0
+    term_min = None    # the term's smallest non-zero document length
+    term_max = 0       # its largest
+    term_maxweight = 0
     for i in range(0, total, BLOCK):
-        bids = ids[i:i + BLOCK] if total > BLOCK else ids
-        bweights = weights[i:i + BLOCK] if total > BLOCK else weights
+        if total > BLOCK:
+            bids, bweights = ids[i:i + BLOCK], weights[i:i + BLOCK]
+            bvalues = values[i:i + BLOCK] if values is not None else None
+        else:
+            bids, bweights, bvalues = ids, weights, values
         n = len(bids)
-        blens = [x for x in map(lengths.__getitem__, bids) if x]
-        minlength = min(blens) if blens else None
-        maxlength = max(blens) if blens else 0
+        minlength, maxlength = None, 0
+        if lengths is not None:
+            blens = [x for x in map(lengths.__getitem__, bids) if x]
+            if blens:
+                minlength, maxlength = min(blens), max(blens)
+                term_min = minlength if term_min is None else min(term_min, minlength)
+                term_max = max(term_max, maxlength)
         maxweight = max(0, max(bweights))
-        info._weight += sum(bweights)
-        if info._minlength is None:
-            info._minlength = minlength
-        elif minlength is not None:
-            info._minlength = min(info._minlength, minlength)
-        info._maxlength = max(info._maxlength, maxlength)
-        info._maxweight = max(info._maxweight, maxweight)
+        term_maxweight = max(term_maxweight, maxweight)
+        weight_sum += sum(bweights)
 
-        deltas = (bids[0],) if n == 1 else tuple(b - a for a, b in zip([0] + bids, bids))
+        deltas = tuple(map(sub, bids, [0] + bids[:-1])) if n > 1 else (bids[0],)
         if bweights.count(1.0) == n:
             mweights = None
         elif bweights.count(bweights[0]) == n:
             mweights = bweights[0]
         else:
             mweights = tuple(bweights)
-        if values is None:
+        if bvalues is None:
             mvalues = None
-        else:
-            bvalues = [v for v in (values[i:i + BLOCK] if total > BLOCK else values) if v]
+        else:  # pre-analysed values are never empty (Whoosh's writer drops empty ones)
             mvalues = tuple(bvalues) if fixed is None or fixed < 0 else b"".join(bvalues)
         data = dumps((deltas, mweights, mvalues), 2)
         comp = 3 if len(data) > COMPRESS_ABOVE else 0
@@ -216,5 +219,8 @@ def _write_term(fw, btext: bytes, postings: list, lengths: list, fixed) -> None:
     postfile = fw._postfile
     start = postfile.tell()
     postfile.write(block)
-    info.set_extent(start, len(block))
-    fw._tindex.add(pack_ushort(fw._fieldid) + btext, info.to_bytes())
+    # W3TermInfo.to_bytes, for a term whose postings are not inlined
+    info = _TERMINFO.pack(0, weight_sum, total, 0 if term_min is None else length_to_byte(term_min),
+                          length_to_byte(term_max), term_maxweight, ids[0], ids[-1])
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                   info + pack_long(start) + pack_int(len(block)))
