@@ -13,7 +13,7 @@ from search.engine import Engine
 from search.indexer import reindex
 from search.request import SearchRequest
 
-from conftest import ROOT, run_timtin
+from conftest import ROOT, run_timtin, sample_articles
 
 
 def write_jsonl(path, rows):
@@ -131,10 +131,15 @@ def test_killed_full_rebuild_leaves_previous_index_usable(tmp_path, index_dir, c
     index = tmp_path / "index"
     shutil.copytree(index_dir, index)
     before = storage.current_generation(index)
+    # Enough articles that the rebuild is still running when it is killed (~10 s).
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n"
+                           for a in sample_articles()[:1500]), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "search.cli", "reindex", "--full",
-                             "--workers", "2", "--corpus", str(corpus_dir), "--index", str(index)],
+                             "--workers", "2", "--corpus", str(big), "--index", str(index)],
                             cwd=ROOT, stderr=subprocess.DEVNULL)
     time.sleep(delay)
+    assert proc.poll() is None, "the rebuild ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert storage.current_generation(index) == before
