@@ -243,30 +243,26 @@ class _Para:
     def __init__(self, text: list[str], tok: list[int]):
         self.text = text
         self.n = n = len(text)
-        self.key = [_key(s) for s in text]
+        cached = _KEY_CACHE.get
+        self.key = [cached(s) or _key(s) for s in text]
         self.tok = tok
         # cap: 1 = name-like (Title case or an initial), 2 = acronym (all caps), 0 = other
-        cap = [0] * n
-        for i, s in enumerate(text):
-            if s[0].isupper():
-                cap[i] = 2 if len(s) > 1 and s.isupper() else 1
-        self.cap = cap
+        self.cap = cap = [(2 if len(s) > 1 and s.isupper() else 1) if s[0].isupper() else 0
+                          for s in text]
         # tokcap[i]: every syllable of i's pyvi word is name-like
         tokcap = [False] * n
         i = 0
         while i < n:
+            if not cap[i]:
+                i += 1
+                continue
             j = i + 1
             t = tok[i]
             while j < n and tok[j] == t:
                 j += 1
-            ok = True
-            for k in range(i, j):
-                if cap[k] == 0:
-                    ok = False
-                    break
-            if ok:
-                for k in range(i, j):
-                    tokcap[k] = True
+            if i == 0 or tok[i - 1] != t:  # i starts its word
+                if all(cap[i:j]):
+                    tokcap[i:j] = [True] * (j - i)
             i = j
         self.tokcap = tokcap
 
@@ -341,31 +337,46 @@ def _build_para(tokens: list[str]) -> _Para:
                 tid += 1
                 i = j + 1
                 continue
-        for s in (t.split("_") if "_" in t and len(t) > 1 else (t,)):
-            if not s:
-                continue
-            if len(s) == 2 and s[1] == "." and s[0].isupper():
-                # "S." -> "S" "." (an initial; the dot may close the sentence)
-                text.append(s[0])
-                tok.append(tid)
-                text.append(".")
-                tok.append(tid + 1)
-                tid += 1
-                continue
-            if len(s) > 4 and not s.isupper() and (not s.islower() or (
-                    s not in _LEX_SYLL and any(c in _VN_CHARS for c in s))):
-                parts = _split_glued(s) if not s.islower() else _split_lower_glued(s)
-                if len(parts) > 1:
-                    for x in parts:
-                        text.append(x)
-                        tok.append(tid)
-                        tid += 1
-                    continue
-            text.append(s)
-            tok.append(tid)
-        tid += 1
+        sylls, offsets, width = _TOKEN_SYLLS.get(t) or _token_syllables(t)
+        text += sylls
+        tok += [tid + o for o in offsets] if width > 1 else [tid] * len(sylls)
+        tid += width
         i += 1
     return _Para(text, tok)
+
+
+_TOKEN_SYLLS: dict[str, tuple[list[str], list[int], int]] = {}
+
+
+def _token_syllables(t: str) -> tuple[list[str], list[int], int]:
+    """A pyvi word's syllables, the token number of each relative to the word's first, and
+    how many token numbers the word takes. Depends on the word alone, so it is cached."""
+    sylls, offsets = [], []
+    tid = 0
+    for s in (t.split("_") if "_" in t and len(t) > 1 else (t,)):
+        if not s:
+            continue
+        if len(s) == 2 and s[1] == "." and s[0].isupper():
+            # "S." -> "S" "." (an initial; the dot may close the sentence)
+            sylls += (s[0], ".")
+            offsets += (tid, tid + 1)
+            tid += 1
+            continue
+        if len(s) > 4 and not s.isupper() and (not s.islower() or (
+                s not in _LEX_SYLL and any(c in _VN_CHARS for c in s))):
+            parts = _split_glued(s) if not s.islower() else _split_lower_glued(s)
+            if len(parts) > 1:
+                for x in parts:
+                    sylls.append(x)
+                    offsets.append(tid)
+                    tid += 1
+                continue
+        sylls.append(s)
+        offsets.append(tid)
+    if len(_TOKEN_SYLLS) >= 200_000:
+        _TOKEN_SYLLS.clear()
+    entry = _TOKEN_SYLLS[t] = (sylls, offsets, tid + 1)
+    return entry
 
 
 def _is_caps_para(tokens: list[str]) -> bool:
