@@ -1,15 +1,18 @@
 """Indexing speed and memory: timtin's indexer against a naive single-process loop.
 
-    python bench/index_bench.py [--corpus FILE] [--n N] [--workers W] [--skip-naive]
+    python bench/index_bench.py [--corpus FILE] [--n N] [--workers W] [--skip-naive] [--repeat R]
 
 Writes N articles (default 3,000, spread over the shared corpus; 0 = all) to a temporary
 JSON Lines file, indexes it with `timtin reindex --full` and with bench/naive_index.py in
 the same run, and prints articles/s for both, their ratio, peak RSS of each process tree
-and the index sizes.
+and the index sizes. With --repeat R the two alternate R times and the medians are
+printed too: on a shared machine one pair of runs can be 20% apart from the next.
 """
 import argparse
 import json
 import os
+import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +28,7 @@ def main():
     ap.add_argument("--n", type=int, default=3000, help="articles (0: all)")
     ap.add_argument("--workers", type=int, default=os.cpu_count())
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="timtin-bench-") as tmp:
@@ -37,26 +41,47 @@ def main():
         n = len(rows)
         print(f"{n} articles from {args.corpus}, {os.cpu_count()} CPUs, timtin --workers {args.workers}")
 
-        secs, rss, res = run_measured([sys.executable, "-m", "search.cli", "reindex", "--full",
-                                       "--corpus", str(corpus), "--index", str(tmp / "timtin"),
-                                       "--workers", str(args.workers)], cwd=ROOT)
-        if res.returncode:
-            sys.exit(res.stderr)
-        print(res.stderr.strip().splitlines()[-1])
-        timtin_rate = n / secs
-        print(f"timtin: {timtin_rate:7.1f} articles/s  ({secs:.1f} s wall, incl. start-up)  "
-              f"peak RSS {rss / MIB:.0f} MiB  index {dir_size(tmp / 'timtin') / MIB:.1f} MiB")
+        rates = {"timtin": [], "naive": []}
+        for _ in range(args.repeat):
+            rates["timtin"].append(run_timtin(corpus, tmp, n, args.workers))
+            if not args.skip_naive:
+                rates["naive"].append(run_naive(corpus, tmp, n))
+                print(f"ratio:  {rates['timtin'][-1] / rates['naive'][-1]:.2f}x the naive loop's articles/s")
+        if args.repeat > 1:
+            timtin = statistics.median(rates["timtin"])
+            print(f"median of {args.repeat}: timtin {timtin:.1f} articles/s", end="")
+            if rates["naive"]:
+                naive = statistics.median(rates["naive"])
+                ratios = [t / v for t, v in zip(rates["timtin"], rates["naive"])]
+                print(f", naive {naive:.1f} articles/s, ratio {statistics.median(ratios):.2f}x", end="")
+            print()
 
-        if not args.skip_naive:
-            (tmp / "naive").mkdir()
-            secs, rss, res = run_measured([sys.executable, str(ROOT / "bench" / "naive_index.py"),
-                                           str(corpus), str(tmp / "naive")], cwd=ROOT / "bench")
-            if res.returncode:
-                sys.exit(res.stderr)
-            naive_rate = n / secs
-            print(f"naive:  {naive_rate:7.1f} articles/s  ({secs:.1f} s wall, incl. start-up)  "
-                  f"peak RSS {rss / MIB:.0f} MiB  index {dir_size(tmp / 'naive') / MIB:.1f} MiB")
-            print(f"ratio:  {timtin_rate / naive_rate:.2f}x the naive loop's articles/s")
+
+def run_timtin(corpus: Path, tmp: Path, n: int, workers: int) -> float:
+    index = tmp / "timtin"
+    shutil.rmtree(index, ignore_errors=True)
+    secs, rss, res = run_measured([sys.executable, "-m", "search.cli", "reindex", "--full",
+                                   "--corpus", str(corpus), "--index", str(index),
+                                   "--workers", str(workers)], cwd=ROOT)
+    if res.returncode:
+        sys.exit(res.stderr)
+    print(res.stderr.strip().splitlines()[-1])
+    print(f"timtin: {n / secs:7.1f} articles/s  ({secs:.1f} s wall, incl. start-up)  "
+          f"peak RSS {rss / MIB:.0f} MiB  index {dir_size(index) / MIB:.1f} MiB")
+    return n / secs
+
+
+def run_naive(corpus: Path, tmp: Path, n: int) -> float:
+    index = tmp / "naive"
+    shutil.rmtree(index, ignore_errors=True)
+    index.mkdir()
+    secs, rss, res = run_measured([sys.executable, str(ROOT / "bench" / "naive_index.py"),
+                                   str(corpus), str(index)], cwd=ROOT / "bench")
+    if res.returncode:
+        sys.exit(res.stderr)
+    print(f"naive:  {n / secs:7.1f} articles/s  ({secs:.1f} s wall, incl. start-up)  "
+          f"peak RSS {rss / MIB:.0f} MiB  index {dir_size(index) / MIB:.1f} MiB")
+    return n / secs
 
 
 if __name__ == "__main__":
