@@ -95,7 +95,7 @@ def analyse(article: Article, seq=(0, 0)) -> dict:
 class _SegmentWorkers:
     """Processes that each analyse articles and write them into a Whoosh segment of their
     own; the parent adds the finished segments to the index in one commit. One writer
-    process would be the bottleneck: Whoosh spends ~10 µs of Python per posting."""
+    process would be the bottleneck: writing is a fifth of the work per article."""
 
     def __init__(self, gen: Path, count: int, lock_fd: int | None, batch_size: int = 32):
         ctx = multiprocessing.get_context("fork")

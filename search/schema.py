@@ -2,7 +2,8 @@
 
 Text fields are "pre-analysed": the indexer computes postings (term, frequency, weight,
 encoded value) itself and Whoosh only writes them, so Whoosh's per-token analyzer
-pipeline never runs. Each posting costs Whoosh ~10 µs, so the fields hold no redundancy:
+pipeline never runs. Every posting and term costs writing time (segment_writer.py), so the
+fields hold no redundancy:
 
   {title,body}_f  folded syllables with positions: matching and phrases ("cong an")
   {title,body}_s  the syllables that carry diacritics, frequencies: ranks matches with
