@@ -48,13 +48,14 @@ class GroupedPostings:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
+        get = terms.get
         length = n = 0
         for btext, freq, weight, value in items:
-            postings = terms.get(btext)
+            postings = get(btext)
             if postings is None:
                 terms[btext] = [docnum, weight, value]
             else:
-                postings.extend((docnum, weight, value))
+                postings += (docnum, weight, value)
             length += freq
             n += 1
         self.held += n
