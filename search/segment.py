@@ -38,10 +38,13 @@ def _load_pyvi():
     """pyvi's n-gram lists and CRF model, read as pyvi's ViTokenizer reads them."""
     models = os.path.join(os.path.dirname(pyvi.__file__), "models")
     bigrams, trigrams = set(), set()
-    with open(os.path.join(models, "words.txt"), encoding="utf-8") as f:
+    with open(os.path.join(models, "words.txt"), encoding="utf-8", newline="") as f:
         for token in f.read().split("\n"):
             n = len(token.split(" "))
-            (bigrams if n == 2 else trigrams if n == 3 else set()).add(token)
+            if n == 2:
+                bigrams.add(token)
+            elif n == 3:
+                trigrams.add(token)
     with open(os.path.join(models, "pyvi3.pkl"), "rb") as f:
         estimator = _ModelUnpickler(f).load()
     model = estimator.modelfile.__dict__["__FILE_RESOURCE_DATA__"]
