@@ -53,4 +53,7 @@ def has_diacritics(text: str) -> bool:
 
 
 def syllables(text: str) -> list[str]:
-    return SYLLABLE_RE.findall(text.lower())
+    # Lower-cased after splitting ("İ" lower-cases to "i" + a combining dot, which would
+    # split a syllable), but in one call: no syllable holds a space.
+    found = SYLLABLE_RE.findall(text)
+    return " ".join(found).lower().split(" ") if found else []

@@ -27,4 +27,6 @@ def test_fold_removes_diacritics_and_d_stroke():
 
 def test_syllables_and_words():
     assert syllables("Bộ Công an, UBND_tỉnh") == ["bộ", "công", "an", "ubnd", "tỉnh"]
+    # Lower-casing "İ" adds a combining dot: the syllable must stay whole.
+    assert syllables("İstanbul") == ["İstanbul".lower()]
     assert "Công_an" in segment("Bộ Công an cho biết")
