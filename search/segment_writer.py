@@ -109,10 +109,10 @@ def _read_run(run):
 
 def _join_terms(records):
     for btext, same in groupby(records, key=itemgetter(1)):
-        first = next(same)[2]
+        postings = next(same)[2]
         for _, _, more in same:
-            first = first + more
-        yield btext, first
+            postings += more  # runs are in the order written, so docnums still ascend
+        yield btext, postings
 
 
 class GroupedSegmentWriter(SegmentWriter):
