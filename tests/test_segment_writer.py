@@ -6,7 +6,7 @@ from whoosh.writing import SegmentWriter
 from search.corpus import Article
 from search.indexer import analyse
 from search.schema import build_schema
-from search.segment_writer import GroupedSegmentWriter
+from search.segment_writer import BLOCK, GroupedSegmentWriter
 
 FIELDS = ("id", "title", "body", "date", "source", "category", "url", "author")
 
@@ -45,11 +45,15 @@ def _dump(ix):
 
 def test_grouped_writer_writes_what_whoosh_writes(tmp_path, test_articles):
     docs = [analyse(Article(**{k: a.get(k) for k in FIELDS}), (1, i))
-            for i, a in enumerate(test_articles[:120])]
+            for i, a in enumerate(test_articles)]
     expected = _dump(_build(tmp_path / "whoosh", SegmentWriter, docs))
     # limitmb=1 spills the postings to several sorted runs that the flush must merge.
     grouped = _build(tmp_path / "grouped", GroupedSegmentWriter, docs, limitmb=1)
-    assert len(expected[0]) > 5000
+    terms = expected[0]
+    assert len(terms) > 5000
+    # Posting lists of one block, of several, and ending exactly on a block boundary.
+    sizes = {len(t[-1]) for t in terms.values()}
+    assert 1 in sizes and max(sizes) > 2 * BLOCK and {BLOCK, 2 * BLOCK} & sizes
     assert _dump(grouped) == expected
 
 
