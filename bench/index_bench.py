@@ -4,13 +4,15 @@
 
 Writes N articles (default 3,000, spread over the shared corpus; 0 = all) to a temporary
 JSON Lines file, indexes it with `timtin reindex --full` and with bench/naive_index.py in
-the same run, and prints articles/s for both, their ratio, peak RSS of each process tree
-and the index sizes. With --repeat R the two alternate R times and the medians are
+the same run, and prints articles/s for both, their ratio, the CPU time each used per
+article (all processes; steadier than wall time on a shared machine), peak RSS of each
+process tree and the index sizes. With --repeat R the two alternate R times and the medians are
 printed too: on a shared machine one pair of runs can be 20% apart from the next.
 """
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -60,13 +62,16 @@ def main():
 def run_timtin(corpus: Path, tmp: Path, n: int, workers: int) -> float:
     index = tmp / "timtin"
     shutil.rmtree(index, ignore_errors=True)
+    cpu = children_cpu()
     secs, rss, res = run_measured([sys.executable, "-m", "search.cli", "reindex", "--full",
                                    "--corpus", str(corpus), "--index", str(index),
                                    "--workers", str(workers)], cwd=ROOT)
+    cpu = children_cpu() - cpu
     if res.returncode:
         sys.exit(res.stderr)
     print(res.stderr.strip().splitlines()[-1])
     print(f"timtin: {n / secs:7.1f} articles/s  ({secs:.1f} s wall, incl. start-up)  "
+          f"CPU {cpu * 1000 / n:.1f} ms/article  "
           f"peak RSS {rss / MIB:.0f} MiB  index {dir_size(index) / MIB:.1f} MiB")
     return n / secs
 
@@ -75,13 +80,22 @@ def run_naive(corpus: Path, tmp: Path, n: int) -> float:
     index = tmp / "naive"
     shutil.rmtree(index, ignore_errors=True)
     index.mkdir()
+    cpu = children_cpu()
     secs, rss, res = run_measured([sys.executable, str(ROOT / "bench" / "naive_index.py"),
                                    str(corpus), str(index)], cwd=ROOT / "bench")
+    cpu = children_cpu() - cpu
     if res.returncode:
         sys.exit(res.stderr)
     print(f"naive:  {n / secs:7.1f} articles/s  ({secs:.1f} s wall, incl. start-up)  "
+          f"CPU {cpu * 1000 / n:.1f} ms/article  "
           f"peak RSS {rss / MIB:.0f} MiB  index {dir_size(index) / MIB:.1f} MiB")
     return n / secs
+
+
+def children_cpu() -> float:
+    """User + system seconds of every finished child process (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
