@@ -1,11 +1,15 @@
 """pyvi word segmentation, made fast.
 
-pyvi's `ViTokenizer.tokenize` spends most of its time building a dict of features per
-syllable in Python. This module builds the same features as plain strings (the form
-python-crfsuite takes natively), once per distinct syllable, and calls the same CRF model,
-so it returns exactly the words `ViTokenizer.tokenize` would (tests/test_segment.py checks
-that on real paragraphs) in under half the time. It reads pyvi's model without importing
-pyvi.ViTokenizer, which would import scikit-learn (~1 s at every start).
+pyvi's `ViTokenizer.tokenize` builds a dict of features per syllable in Python and has
+python-crfsuite tag them with its CRF model. The model is small and linear: two labels
+(B_W begins a word, I_W continues one), transition weights, and a weight per label for
+each feature string. This module reads those weights from pyvi's model file once and
+scores syllables itself, with the feature weights of each distinct syllable looked up once
+and cached, then runs the same Viterbi search as CRFsuite. Scores are summed in CRFsuite's
+order, so they are the same floating-point numbers and the words are exactly those of
+`ViTokenizer.tokenize` (tests/test_segment.py checks that on real paragraphs), at about a
+quarter of its time. pyvi.ViTokenizer itself is never imported: it imports scikit-learn
+(~1 s at every start) to unpickle the model.
 """
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ import os
 import pickle
 import re
 import string
+import struct
 import unicodedata
 
-import pycrfsuite
 import pyvi
 
 _PUNCT = string.punctuation
@@ -23,8 +27,7 @@ _PUNCT = string.punctuation
 
 class _Unpickled:
     """Stands in for sklearn_crfsuite's classes: pyvi's model is a pickled scikit-learn
-    estimator around a CRFsuite model file, and importing scikit-learn to unpickle it
-    costs ~1 s at every start. Only the model file's bytes are needed."""
+    estimator around a CRFsuite model file, and only the model file's bytes are needed."""
 
 
 class _ModelUnpickler(pickle.Unpickler):
@@ -34,8 +37,48 @@ class _ModelUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def _cqdb_strings(model: bytes, offset: int) -> list[str]:
+    """The strings of a CRFsuite CQDB chunk (label or attribute names), by id: its
+    backward array points at each (id, size, bytes) record."""
+    chunk, _size, _flag, _order, count, bwd = struct.unpack_from("<4sIIIII", model, offset)
+    if chunk != b"CQDB":
+        raise ValueError("not a CRFsuite string table")
+    out = []
+    for i in range(count):
+        (rec,) = struct.unpack_from("<I", model, offset + bwd + 4 * i)
+        rid, size = struct.unpack_from("<II", model, offset + rec)
+        if rid != i:
+            raise ValueError("CRFsuite string table out of order")
+        out.append(model[offset + rec + 8: offset + rec + 7 + size].decode("utf-8"))
+    return out
+
+
+def _crf_weights(model: bytes):
+    """Feature string → (B_W weight, I_W weight), and the 2x2 transition weights, read from
+    a CRFsuite 1st-order model file (crfsuite's crf1dm.c: a header, then 20-byte feature
+    records (type, source, destination, float64 weight), then CQDB string tables)."""
+    (magic, _size, kind, _version, _n, _labels, _attrs, off_feat, off_labels, off_attrs,
+     _lrefs, _arefs) = struct.unpack_from("<4sI4sIIIIIIIII", model, 0)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError("pyvi's model is not a CRFsuite 1st-order model")
+    if _cqdb_strings(model, off_labels) != ["B_W", "I_W"]:
+        raise ValueError("pyvi's model has other labels than B_W, I_W")
+    attrs = _cqdb_strings(model, off_attrs)
+    chunk, _size, count = struct.unpack_from("<4sII", model, off_feat)
+    if chunk != b"FEAT":
+        raise ValueError("pyvi's model has no feature table")
+    state: dict[str, list[float]] = {}
+    trans = [[0.0, 0.0], [0.0, 0.0]]
+    for kind, src, dst, weight in struct.iter_unpack("<IIId", model[off_feat + 12: off_feat + 12 + 20 * count]):
+        if kind == 0:  # a state feature: attribute → label
+            state.setdefault(attrs[src], [0.0, 0.0])[dst] = weight
+        else:  # a transition: label → label
+            trans[src][dst] = weight
+    return {a: tuple(w) for a, w in state.items()}, trans
+
+
 def _load_pyvi():
-    """pyvi's n-gram lists and CRF model, read as pyvi's ViTokenizer reads them."""
+    """pyvi's n-gram lists and CRF weights, read as pyvi's ViTokenizer reads them."""
     models = os.path.join(os.path.dirname(pyvi.__file__), "models")
     bigrams, trigrams = set(), set()
     with open(os.path.join(models, "words.txt"), encoding="utf-8", newline="") as f:
@@ -48,12 +91,23 @@ def _load_pyvi():
     with open(os.path.join(models, "pyvi3.pkl"), "rb") as f:
         estimator = _ModelUnpickler(f).load()
     model = estimator.modelfile.__dict__["__FILE_RESOURCE_DATA__"]
-    tagger = pycrfsuite.Tagger()
-    tagger.open_inmemory(model)  # reads the bytes in place: they must stay alive
-    return bigrams, trigrams, tagger, model
+    return bigrams, trigrams, _crf_weights(model)
 
 
-_BIGRAMS, _TRIGRAMS, _TAGGER, _MODEL = _load_pyvi()
+_BIGRAMS, _TRIGRAMS, (_WEIGHTS, _TRANS) = _load_pyvi()
+_ZERO = (0.0, 0.0)  # an attribute the model does not know adds nothing
+
+
+def _w(attribute: str) -> tuple[float, float]:
+    return _WEIGHTS.get(attribute, _ZERO)
+
+
+_BIAS, _UPPER, _TITLE, _DIGIT = map(_w, ("bias", "word.isupper()", "word.istitle()", "word.isdigit()"))
+_PREV_TITLE, _PREV_UPPER = _w("-1:word.istitle()"), _w("-1:word.isupper()")
+_NEXT_TITLE, _NEXT_UPPER = _w("+1:word.istitle()"), _w("+1:word.isupper()")
+_PREV_BI, _PREV_TRI = _w("-1:word.bi_gram()"), _w("-2:word.tri_gram()")
+_NEXT_BI, _NEXT_TRI = _w("+1:word.bi_gram()"), _w("+2:word.tri_gram()")
+(_BB, _BI), (_IB, _II) = _TRANS
 
 # ViTokenizer.sylabelize's pattern, compiled once and without capturing groups (its
 # findall built a tuple of groups per syllable to keep the first).
@@ -61,58 +115,73 @@ _SYLLABLE = re.compile(
     r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\.|==>|->|\.\.\.|>>|\n|\w+://[^\s]+"
     r"|[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+|\d+(?:[\.,_]\d+)+|[^\w\s]|\w+")
 
-# Per syllable: its own features, those it gives the next syllable (as "-1:") and the
-# previous one (as "+1:"), and its lower case. Syllables repeat, so these are built once.
-_CACHE: dict[str, tuple[list[str], list[str], list[str], str]] = {}
+# Per distinct syllable: its lower case, then (B_W, I_W) weight pairs flattened: of its
+# own features (summed), and of the three features each that it gives the next syllable
+# ("-1:" lower, istitle, isupper) and the previous one ("+1:" the same).
+_CACHE: dict[str, tuple] = {}
 _CACHE_LIMIT = 200_000  # numbers and names keep coming: bound the memory
+_EDGE = ("",) + (0.0,) * 14  # stands before the first syllable and after the last
 
 
-def _syllable_features(s: str):
+def _syllable_weights(s: str) -> tuple:
     lower = s.lower()
     upper, title = s.isupper(), s.istitle()
-    own = ["bias", "word.lower():" + lower]
-    before, after = ["-1:word.lower():" + lower], ["+1:word.lower():" + lower]
+    # pyvi's own features, in pyvi's order: bias, lower, isupper, istitle, isdigit.
+    own = _w("word.lower():" + lower)
+    b, i = _BIAS[0] + own[0], _BIAS[1] + own[1]
     if upper:
-        own.append("word.isupper()")
+        b, i = b + _UPPER[0], i + _UPPER[1]
     if title:
-        own.append("word.istitle()")
-        before.append("-1:word.istitle()")
-        after.append("+1:word.istitle()")
-    if upper:
-        before.append("-1:word.isupper()")
-        after.append("+1:word.isupper()")
+        b, i = b + _TITLE[0], i + _TITLE[1]
     if s.isdigit():
-        own.append("word.isdigit()")
+        b, i = b + _DIGIT[0], i + _DIGIT[1]
+    prev_lower, next_lower = _w("-1:word.lower():" + lower), _w("+1:word.lower():" + lower)
+    pt, pu = (_PREV_TITLE if title else _ZERO), (_PREV_UPPER if upper else _ZERO)
+    nt, nu = (_NEXT_TITLE if title else _ZERO), (_NEXT_UPPER if upper else _ZERO)
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
-    entry = _CACHE[s] = (own, before, after, lower)
+    entry = _CACHE[s] = (lower, b, i, *prev_lower, *pt, *pu, *next_lower, *nt, *nu)
     return entry
 
 
-def _features(sylls: list[str]) -> list[list[str]]:
-    """pyvi's features, in pyvi's order, as the strings python-crfsuite takes."""
+def _labels(sylls: list[str]) -> list[bool]:
+    """Whether each syllable continues a word (I_W): CRFsuite's Viterbi on pyvi's model."""
     n = len(sylls)
-    info = [_CACHE.get(s) or _syllable_features(s) for s in sylls]
-    lower = [x[3] for x in info]
-    bi = [f"{lower[i]} {lower[i + 1]}" in _BIGRAMS for i in range(n - 1)]
-    tri = [f"{lower[i]} {lower[i + 1]} {lower[i + 2]}" in _TRIGRAMS for i in range(n - 2)]
-    seq = []
-    for i in range(n):
-        f = info[i][0]
-        if i > 0:
-            f = f + info[i - 1][1]  # a new list: the cached ones are never appended to
-            if bi[i - 1]:
-                f.append("-1:word.bi_gram()")
-            if i > 1 and tri[i - 2]:
-                f.append("-2:word.tri_gram()")
-        if i < n - 1:
-            f = f + info[i + 1][2]
-            if bi[i]:
-                f.append("+1:word.bi_gram()")
-            if i < n - 2 and tri[i]:
-                f.append("+2:word.tri_gram()")
-        seq.append(f)
-    return seq
+    info = [_CACHE.get(s) or _syllable_weights(s) for s in sylls]
+    lower = [e[0] for e in info]
+    # Weights of pyvi's n-gram features; absent ones add 0.0, which changes no sum.
+    prev_bi = [_ZERO] + [_PREV_BI if f"{lower[k]} {lower[k + 1]}" in _BIGRAMS else _ZERO
+                         for k in range(n - 1)]
+    next_bi = [_NEXT_BI if w is _PREV_BI else _ZERO for w in prev_bi[1:]] + [_ZERO]
+    prev_tri = [_ZERO, _ZERO] + [
+        _PREV_TRI if f"{lower[k]} {lower[k + 1]} {lower[k + 2]}" in _TRIGRAMS else _ZERO
+        for k in range(n - 2)]
+    next_tri = [_NEXT_TRI if w is _PREV_TRI else _ZERO for w in prev_tri[2:]] + [_ZERO, _ZERO]
+    padded = [_EDGE, *info, _EDGE]
+    back = [0] * n  # per syllable: bit 0 = the best label before a B_W here is I_W; bit 1 = before I_W
+    score_b = score_i = 0.0
+    for k in range(n):
+        p, e, q = padded[k], padded[k + 1], padded[k + 2]
+        pb, pt, nb, nt = prev_bi[k], prev_tri[k], next_bi[k], next_tri[k]
+        # State scores, added up feature by feature in pyvi's order, as CRFsuite does.
+        sb = e[1] + p[3] + p[5] + p[7] + pb[0] + pt[0] + q[9] + q[11] + q[13] + nb[0] + nt[0]
+        si = e[2] + p[4] + p[6] + p[8] + pb[1] + pt[1] + q[10] + q[12] + q[14] + nb[1] + nt[1]
+        if k == 0:
+            score_b, score_i = sb, si
+            continue
+        # CRFsuite's viterbi: the first label wins ties.
+        bb, ib, bi, ii = score_b + _BB, score_i + _IB, score_b + _BI, score_i + _II
+        if bb < ib:
+            bb, back[k] = ib, 1
+        if bi < ii:
+            bi, back[k] = ii, back[k] | 2
+        score_b, score_i = bb + sb, bi + si
+    labels = [False] * n
+    label = score_b < score_i
+    for k in range(n - 1, -1, -1):
+        labels[k] = label
+        label = bool(back[k] & (2 if label else 1))
+    return labels
 
 
 def sylabelize(text: str) -> list[str]:
@@ -125,10 +194,10 @@ def segment(text: str) -> list[str]:
     sylls = sylabelize(text)
     if not sylls:
         return []
-    labels = _TAGGER.tag(_features(sylls))
+    inside = _labels(sylls)
     out = [sylls[0]]
     for i in range(1, len(sylls)):
-        if labels[i] != "I_W":
+        if not inside[i]:
             out.append(sylls[i])
             continue
         cur, prev = sylls[i], sylls[i - 1]

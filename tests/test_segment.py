@@ -8,11 +8,20 @@ from conftest import sample_articles
 
 
 def test_segment_is_identical_to_pyvi_on_real_paragraphs():
-    paragraphs = [p for a in sample_articles()[::15] for p in a["body"].split("\n") if p.strip()]
-    paragraphs = paragraphs[:600]
-    assert len(paragraphs) >= 500
+    # segment.py scores syllables with pyvi's CRF weights itself: any slip in the weights,
+    # the order of additions or Viterbi's tie-breaking shows up as a different word here.
+    paragraphs = [p for a in sample_articles() for p in [a["title"]] + a["body"].split("\n")
+                  if p.strip()][::8]
+    assert len(paragraphs) >= 2000
     for p in paragraphs:
         assert " ".join(segment(p)) == ViTokenizer.tokenize(p)
+
+
+def test_segment_is_identical_to_pyvi_on_edge_cases():
+    for text in ["A", "Hà", "HÀ NỘI", "Ngày 26/12/2022, TP.HCM có 1.234 ca mắc mới.",
+                 "Ông Nguyễn Quang Thống - Giám đốc Sở Y tế", "email: a.b@example.com ->",
+                 "http://example.com/x?y=1 và ... >> ==> İstanbul", "123 456", "\u00a0x \t y"]:
+        assert " ".join(segment(text)) == ViTokenizer.tokenize(text), text
 
 
 def test_segment_empty_and_punctuation_only():
