@@ -33,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 from .segment import sylabelize
@@ -240,31 +241,20 @@ class _Para:
     """One paragraph as parallel lists: syllable text, key, capitalisation, pyvi token id."""
     __slots__ = ("text", "key", "cap", "tok", "tokcap", "n")
 
-    def __init__(self, text: list[str], tok: list[int]):
+    def __init__(self, text: list[str], key: list[str], cap: list[int], tokcap: list[bool],
+                 tok: list[int]):
         self.text = text
-        self.n = n = len(text)
-        cached = _KEY_CACHE.get
-        self.key = [cached(s) or _key(s) for s in text]
-        self.tok = tok
+        self.n = len(text)
+        self.key = key
         # cap: 1 = name-like (Title case or an initial), 2 = acronym (all caps), 0 = other
-        self.cap = cap = [(2 if len(s) > 1 and s.isupper() else 1) if s[0].isupper() else 0
-                          for s in text]
+        self.cap = cap
         # tokcap[i]: every syllable of i's pyvi word is name-like
-        tokcap = [False] * n
-        i = 0
-        while i < n:
-            if not cap[i]:
-                i += 1
-                continue
-            j = i + 1
-            t = tok[i]
-            while j < n and tok[j] == t:
-                j += 1
-            if i == 0 or tok[i - 1] != t:  # i starts its word
-                if all(cap[i:j]):
-                    tokcap[i:j] = [True] * (j - i)
-            i = j
         self.tokcap = tokcap
+        self.tok = tok
+
+
+def _syllable_cap(s: str) -> int:
+    return (2 if len(s) > 1 and s.isupper() else 1) if s[0].isupper() else 0
 
 
 def _split_glued(s: str) -> list[str]:
@@ -302,25 +292,25 @@ def _split_lower_glued(s: str) -> list[str]:
 
 
 def _build_para(tokens: list[str]) -> _Para:
-    pre = []
-    for t in tokens:
-        if len(t) >= 4 and "_" not in t and not t.isupper() and not t.islower() and t[0].isupper():
-            pre.extend(_split_glued(t))
-        else:
-            pre.append(t)
-    tokens = pre
+    """A paragraph's pyvi tokens (or syllables) as a _Para: glued words split, known
+    abbreviations expanded ("TP." "HCM" -> "Thành phố Hồ Chí Minh")."""
+    get = _TOKEN_INFO.get
+    infos = [get(t) or _token_info(t) for t in tokens]
+    if any(e[6] & 2 for e in infos):  # words glued by a crawler: split them first
+        tokens = [x for t, e in zip(tokens, infos) for x in (_split_glued(t) if e[6] & 2 else (t,))]
+        infos = [get(t) or _token_info(t) for t in tokens]
     text: list[str] = []
+    key: list[str] = []
+    cap: list[int] = []
+    tokcap: list[bool] = []
     tok: list[int] = []
     n = len(tokens)
     i = 0
     tid = 0
     while i < n:
-        t = tokens[i]
-        if not t:
-            i += 1
-            continue
-        # abbreviation over up to 6 tokens ("TP." "HCM", "GD" "&" "ĐT")
-        if t[0].isupper():
+        sylls, keys, caps, tokcaps, offsets, width, flag = infos[i]
+        if flag & 1:
+            # abbreviation over up to 6 tokens ("TP." "HCM", "GD" "&" "ĐT")
             acc = ""
             best = None
             for j in range(i, min(n, i + 6)):
@@ -331,26 +321,50 @@ def _build_para(tokens: list[str]) -> _Para:
                     best = (j, acc)
             if best is not None:
                 j, acc = best
-                for s in _ABBR[acc]:
-                    text.append(s)
-                    tok.append(tid)
+                sylls, keys, caps, tokcaps = _ABBR_INFO[acc]
+                text += sylls
+                key += keys
+                cap += caps
+                tokcap += tokcaps
+                tok += [tid] * len(sylls)
                 tid += 1
                 i = j + 1
                 continue
-        sylls, offsets, width = _TOKEN_SYLLS.get(t) or _token_syllables(t)
         text += sylls
+        key += keys
+        cap += caps
+        tokcap += tokcaps
         tok += [tid + o for o in offsets] if width > 1 else [tid] * len(sylls)
         tid += width
         i += 1
-    return _Para(text, tok)
+    return _Para(text, key, cap, tokcap, tok)
 
 
-_TOKEN_SYLLS: dict[str, tuple[list[str], list[int], int]] = {}
+def _group_info(sylls: list[str]) -> tuple:
+    """Keys and capitalisation of syllables that form one pyvi word."""
+    caps = [_syllable_cap(s) for s in sylls]
+    return [_key(s) for s in sylls], caps, [all(caps)] * len(sylls)
 
 
-def _token_syllables(t: str) -> tuple[list[str], list[int], int]:
-    """A pyvi word's syllables, the token number of each relative to the word's first, and
-    how many token numbers the word takes. Depends on the word alone, so it is cached."""
+_ABBR_INFO = {k: (v, *_group_info(v)) for k, v in _ABBR.items()}  # expansions, as one word
+
+# What _build_para needs of a token, which depends on the token alone: (syllables, keys,
+# caps, tokcaps, token number of each syllable relative to the token's first, how many
+# token numbers the token takes, flags: 1 = may start an abbreviation, 2 = glued words).
+_TOKEN_INFO: dict[str, tuple] = {}
+_EMPTY_INFO = ([], [], [], [], [], 0, 0)
+
+
+def _token_info(t: str) -> tuple:
+    if not t:
+        return _EMPTY_INFO
+    flag = 0
+    if t[0].isupper():
+        if t.replace("_", "") in _ABBR_PREFIX:
+            flag |= 1
+        if len(t) >= 4 and "_" not in t and not t.isupper() and not t.islower() \
+                and len(_split_glued(t)) > 1:
+            flag |= 2
     sylls, offsets = [], []
     tid = 0
     for s in (t.split("_") if "_" in t and len(t) > 1 else (t,)):
@@ -373,9 +387,16 @@ def _token_syllables(t: str) -> tuple[list[str], list[int], int]:
                 continue
         sylls.append(s)
         offsets.append(tid)
-    if len(_TOKEN_SYLLS) >= 200_000:
-        _TOKEN_SYLLS.clear()
-    entry = _TOKEN_SYLLS[t] = (sylls, offsets, tid + 1)
+    keys = [_key(s) for s in sylls]
+    caps = [_syllable_cap(s) for s in sylls]
+    # tokcap per group of syllables sharing a token number
+    tokcaps = []
+    for _, group in groupby(range(len(sylls)), key=offsets.__getitem__):
+        group = list(group)
+        tokcaps += [all(caps[k] for k in group)] * len(group)
+    if len(_TOKEN_INFO) >= 200_000:
+        _TOKEN_INFO.clear()
+    entry = _TOKEN_INFO[t] = (sylls, keys, caps, tokcaps, offsets, tid + 1, flag)
     return entry
 
 
