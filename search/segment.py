@@ -80,21 +80,31 @@ def _crf_weights(model: bytes):
 def _load_pyvi():
     """pyvi's n-gram lists and CRF weights, read as pyvi's ViTokenizer reads them."""
     models = os.path.join(os.path.dirname(pyvi.__file__), "models")
-    bigrams, trigrams = set(), set()
+    bigrams, trigrams = [], []
     with open(os.path.join(models, "words.txt"), encoding="utf-8", newline="") as f:
         for token in f.read().split("\n"):
-            n = len(token.split(" "))
-            if n == 2:
-                bigrams.add(token)
-            elif n == 3:
-                trigrams.add(token)
+            parts = token.split(" ")
+            if len(parts) == 2:
+                bigrams.append(parts)
+            elif len(parts) == 3:
+                trigrams.append(parts)
     with open(os.path.join(models, "pyvi3.pkl"), "rb") as f:
         estimator = _ModelUnpickler(f).load()
     model = estimator.modelfile.__dict__["__FILE_RESOURCE_DATA__"]
     return bigrams, trigrams, _crf_weights(model)
 
 
-_BIGRAMS, _TRIGRAMS, (_WEIGHTS, _TRANS) = _load_pyvi()
+_BIGRAM_LIST, _TRIGRAM_LIST, (_WEIGHTS, _TRANS) = _load_pyvi()
+# pyvi asks whether "a b" (lower-cased) is one of its bigrams, and "a b c" of its
+# trigrams. Joining and hashing new strings for every pair and triple of syllables was a
+# third of the time: instead each syllable of the lists gets a number (0: in none), and
+# an n-gram is a number made of its syllables' numbers.
+_NGRAM_SYLLABLE = {s: i for i, s in enumerate(
+    dict.fromkeys(s for gram in _BIGRAM_LIST + _TRIGRAM_LIST for s in gram), start=1)}
+_RADIX = len(_NGRAM_SYLLABLE) + 1
+_BIGRAMS = {a * _RADIX + b for a, b in (map(_NGRAM_SYLLABLE.get, g) for g in _BIGRAM_LIST)}
+_TRIGRAMS = {(a * _RADIX + b) * _RADIX + c
+             for a, b, c in (map(_NGRAM_SYLLABLE.get, g) for g in _TRIGRAM_LIST)}
 _ZERO = (0.0, 0.0)  # an attribute the model does not know adds nothing
 
 
@@ -115,12 +125,12 @@ _SYLLABLE = re.compile(
     r"[A-ZĐ]+\.|Tp\.|Mr\.|Mrs\.|Ms\.|Dr\.|ThS\.|==>|->|\.\.\.|>>|\n|\w+://[^\s]+"
     r"|[a-zA-Z0-9_.+-]+@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+|\d+(?:[\.,_]\d+)+|[^\w\s]|\w+")
 
-# Per distinct syllable: its lower case, then (B_W, I_W) weight pairs flattened: of its
+# Per distinct syllable: its n-gram number, then (B_W, I_W) weight pairs flattened: of its
 # own features (summed), and of the three features each that it gives the next syllable
 # ("-1:" lower, istitle, isupper) and the previous one ("+1:" the same).
 _CACHE: dict[str, tuple] = {}
 _CACHE_LIMIT = 200_000  # numbers and names keep coming: bound the memory
-_EDGE = ("",) + (0.0,) * 14  # stands before the first syllable and after the last
+_EDGE = (0,) + (0.0,) * 14  # stands before the first syllable and after the last
 
 
 def _syllable_weights(s: str) -> tuple:
@@ -140,47 +150,56 @@ def _syllable_weights(s: str) -> tuple:
     nt, nu = (_NEXT_TITLE if title else _ZERO), (_NEXT_UPPER if upper else _ZERO)
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
-    entry = _CACHE[s] = (lower, b, i, *prev_lower, *pt, *pu, *next_lower, *nt, *nu)
+    entry = _CACHE[s] = (_NGRAM_SYLLABLE.get(lower, 0), b, i, *prev_lower, *pt, *pu, *next_lower, *nt, *nu)
     return entry
 
 
-def _labels(sylls: list[str]) -> list[bool]:
-    """Whether each syllable continues a word (I_W): CRFsuite's Viterbi on pyvi's model."""
+def _labels(sylls: list[str]) -> list[int]:
+    """Whether each syllable continues a word (1: I_W) or begins one (0: B_W): CRFsuite's
+    Viterbi search on pyvi's model."""
     n = len(sylls)
-    info = [_CACHE.get(s) or _syllable_weights(s) for s in sylls]
-    lower = [e[0] for e in info]
+    get = _CACHE.get
+    info = [get(s) or _syllable_weights(s) for s in sylls]
+    num = [e[0] for e in info]
+    r = _RADIX
     # Weights of pyvi's n-gram features; absent ones add 0.0, which changes no sum.
-    prev_bi = [_ZERO] + [_PREV_BI if f"{lower[k]} {lower[k + 1]}" in _BIGRAMS else _ZERO
-                         for k in range(n - 1)]
+    prev_bi = [_ZERO, *[_PREV_BI if a * r + b in _BIGRAMS else _ZERO for a, b in zip(num, num[1:])]]
     next_bi = [_NEXT_BI if w is _PREV_BI else _ZERO for w in prev_bi[1:]] + [_ZERO]
-    prev_tri = [_ZERO, _ZERO] + [
-        _PREV_TRI if f"{lower[k]} {lower[k + 1]} {lower[k + 2]}" in _TRIGRAMS else _ZERO
-        for k in range(n - 2)]
+    prev_tri = [_ZERO, _ZERO, *[_PREV_TRI if (a * r + b) * r + c in _TRIGRAMS else _ZERO
+                                for a, b, c in zip(num, num[1:], num[2:])]]
     next_tri = [_NEXT_TRI if w is _PREV_TRI else _ZERO for w in prev_tri[2:]] + [_ZERO, _ZERO]
-    padded = [_EDGE, *info, _EDGE]
-    back = [0] * n  # per syllable: bit 0 = the best label before a B_W here is I_W; bit 1 = before I_W
-    score_b = score_i = 0.0
-    for k in range(n):
-        p, e, q = padded[k], padded[k + 1], padded[k + 2]
-        pb, pt, nb, nt = prev_bi[k], prev_tri[k], next_bi[k], next_tri[k]
+    # back[k], bit 0: the best path to B_W at k comes from I_W; bit 1: the one to I_W does
+    back = [0]
+    push = back.append
+    first = True
+    for p, e, q, pb, pt, nb, nt in zip([_EDGE, *info], info, [*info[1:], _EDGE],
+                                       prev_bi, prev_tri, next_bi, next_tri):
         # State scores, added up feature by feature in pyvi's order, as CRFsuite does.
         sb = e[1] + p[3] + p[5] + p[7] + pb[0] + pt[0] + q[9] + q[11] + q[13] + nb[0] + nt[0]
         si = e[2] + p[4] + p[6] + p[8] + pb[1] + pt[1] + q[10] + q[12] + q[14] + nb[1] + nt[1]
-        if k == 0:
-            score_b, score_i = sb, si
+        if first:
+            score_b, score_i, first = sb, si, False
             continue
-        # CRFsuite's viterbi: the first label wins ties.
+        # CRFsuite's Viterbi step; the first label wins ties.
         bb, ib, bi, ii = score_b + _BB, score_i + _IB, score_b + _BI, score_i + _II
         if bb < ib:
-            bb, back[k] = ib, 1
-        if bi < ii:
-            bi, back[k] = ii, back[k] | 2
-        score_b, score_i = bb + sb, bi + si
-    labels = [False] * n
-    label = score_b < score_i
+            if bi < ii:
+                push(3)
+                score_b, score_i = ib + sb, ii + si
+            else:
+                push(1)
+                score_b, score_i = ib + sb, bi + si
+        elif bi < ii:
+            push(2)
+            score_b, score_i = bb + sb, ii + si
+        else:
+            push(0)
+            score_b, score_i = bb + sb, bi + si
+    labels = [0] * n
+    label = int(score_b < score_i)
     for k in range(n - 1, -1, -1):
         labels[k] = label
-        label = bool(back[k] & (2 if label else 1))
+        label = (back[k] >> label) & 1
     return labels
 
 
