@@ -205,7 +205,19 @@ def _labels(sylls: list[str]) -> list[int]:
 
 def sylabelize(text: str) -> list[str]:
     """The syllables and punctuation of text, as ViTokenizer.sylabelize splits them."""
-    return _SYLLABLE.findall(unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if "\n" in text:
+        return _SYLLABLE.findall(text)
+    # No match of the pattern crosses white space, and in a run of letters and digits only
+    # its last alternative (\w+) can match: the whole run. Most runs are such syllables,
+    # and the pattern's many alternatives are tried only on the others.
+    out: list[str] = []
+    for run in text.split():
+        if run.isalnum():
+            out.append(run)
+        else:
+            out += _SYLLABLE.findall(run)
+    return out
 
 
 def segment(text: str) -> list[str]:
