@@ -170,6 +170,38 @@ class GroupedSegmentWriter(SegmentWriter):
 def _write_term(fw, btext: bytes, postings: list, lengths: list | None, fixed) -> None:
     """Write one term's posting list in W3 blocks, the bytes W3PostingsWriter would write
     (but for compression, which each block records for itself), and its W3TermInfo row."""
+    if len(postings) == 3:  # most terms of a segment are in one document
+        block, info = _single_posting(*postings, lengths, fixed)
+    else:
+        block, info = _posting_blocks(postings, lengths, fixed)
+    postfile = fw._postfile
+    start = postfile.tell()
+    postfile.write(block)
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext, info + pack_long(start) + pack_int(len(block)))
+
+
+def _single_posting(docnum: int, weight: float, value: bytes, lengths: list | None, fixed):
+    """_posting_blocks for a list of one posting, without its loops and slices."""
+    length = lengths[docnum] if lengths is not None else 0
+    minlength = length or None
+    maxweight = max(0, weight)
+    # weights are frequencies: exact as the float32 the general path rounds them to
+    mweights = None if weight == 1.0 else weight
+    mvalues = None if fixed == 0 else ((value,) if fixed is None or fixed < 0 else value)
+    data = dumps(((docnum,), mweights, mvalues), 2)
+    comp = 3 if len(data) > COMPRESS_ABOVE else 0
+    if comp:
+        data = zlib.compress(data, comp)
+    lbyte = length_to_byte(minlength)
+    infobytes = dumps((1, docnum, maxweight, comp, lbyte, length_to_byte(length)), 2)
+    block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(infobytes) + len(data))), infobytes, data))
+    info = _TERMINFO.pack(0, float(weight), 1, lbyte, length_to_byte(length), maxweight, docnum, docnum)
+    return block, info
+
+
+def _posting_blocks(postings: list, lengths: list | None, fixed):
+    """A term's posting list ([docnum, weight, value, ...]) as W3 blocks, and the start of
+    its W3TermInfo row."""
     ids = postings[0::3]
     weights = array("f", postings[1::3])
     values = postings[2::3] if fixed != 0 else None
@@ -217,11 +249,6 @@ def _write_term(fw, btext: bytes, postings: list, lengths: list | None, fixed) -
         size = len(infobytes) + len(data)
         out += (pack_int(-size if i + BLOCK >= total else size), infobytes, data)
     block = b"".join(out)
-    postfile = fw._postfile
-    start = postfile.tell()
-    postfile.write(block)
-    # W3TermInfo.to_bytes, for a term whose postings are not inlined
     info = _TERMINFO.pack(0, weight_sum, total, 0 if term_min is None else length_to_byte(term_min),
                           length_to_byte(term_max), term_maxweight, ids[0], ids[-1])
-    fw._tindex.add(pack_ushort(fw._fieldid) + btext,
-                   info + pack_long(start) + pack_int(len(block)))
+    return block, info

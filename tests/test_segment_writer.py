@@ -71,3 +71,18 @@ def test_grouped_writer_merges_older_segments(tmp_path, test_articles):
         assert len(ix.reader().leaf_readers()) == 1
         dumps.append(_dump(ix))
     assert dumps[0] == dumps[1]
+
+
+def test_single_posting_path_writes_the_general_paths_bytes():
+    from whoosh.formats import Positions
+
+    from search.segment_writer import _posting_blocks, _single_posting
+
+    values = [Positions().encode([3]), Positions().encode(list(range(0, 900, 3))), b"\x05", b""]
+    for docnum in (0, 7, 1499):
+        for weight in (1.0, 3.0, 300.0):
+            for lengths in (None, [0] * 1500, [docnum % 9] * 1500):
+                for value, fixed in zip(values, (None, None, 1, 0)):
+                    postings = [docnum, weight, value]
+                    assert _single_posting(*postings, lengths, fixed) == \
+                        _posting_blocks(postings, lengths, fixed)
