@@ -26,13 +26,22 @@ _PUNCT = string.punctuation
 
 
 class _Unpickled:
-    """Stands in for sklearn_crfsuite's classes: pyvi's model is a pickled scikit-learn
-    estimator around a CRFsuite model file, and only the model file's bytes are needed."""
+    """Stands in for the classes in pyvi's pickled model: a scikit-learn estimator around a
+    CRFsuite model file, with numpy scalars among its settings. Importing sklearn_crfsuite
+    (and with it scikit-learn) to unpickle it costs ~1 s at every start; only the model
+    file's bytes are needed."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        if isinstance(state, dict):
+            self.__dict__.update(state)
 
 
 class _ModelUnpickler(pickle.Unpickler):
     def find_class(self, module, name):
-        if module.split(".")[0] in ("sklearn_crfsuite", "pycrfsuite"):
+        if module.split(".")[0] in ("sklearn_crfsuite", "pycrfsuite", "numpy"):
             return _Unpickled
         return super().find_class(module, name)
 
