@@ -33,7 +33,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
+from operator import itemgetter
 from pathlib import Path
 
 from .segment import sylabelize
@@ -238,11 +239,12 @@ _VN_CHARS = set("ăâêôơưđàáảãạằắẳẵặầấẩẫậèéẻ
 # --------------------------------------------------------------------------------------
 
 class _Para:
-    """One paragraph as parallel lists: syllable text, key, capitalisation, pyvi token id."""
-    __slots__ = ("text", "key", "cap", "tok", "tokcap", "n")
+    """One paragraph as parallel lists: syllable text, key, capitalisation, and how the
+    syllables group into pyvi words."""
+    __slots__ = ("text", "key", "cap", "tokcap", "cont", "n")
 
     def __init__(self, text: list[str], key: list[str], cap: list[int], tokcap: list[bool],
-                 tok: list[int]):
+                 cont: list[bool]):
         self.text = text
         self.n = len(text)
         self.key = key
@@ -250,7 +252,8 @@ class _Para:
         self.cap = cap
         # tokcap[i]: every syllable of i's pyvi word is name-like
         self.tokcap = tokcap
-        self.tok = tok
+        # cont[i]: syllable i is in the same pyvi word as syllable i - 1
+        self.cont = cont
 
 
 def _syllable_cap(s: str) -> int:
@@ -296,21 +299,22 @@ def _build_para(tokens: list[str]) -> _Para:
     abbreviations expanded ("TP." "HCM" -> "Thành phố Hồ Chí Minh")."""
     get = _TOKEN_INFO.get
     infos = [get(t) or _token_info(t) for t in tokens]
-    if any(e[6] & 2 for e in infos):  # words glued by a crawler: split them first
-        tokens = [x for t, e in zip(tokens, infos) for x in (_split_glued(t) if e[6] & 2 else (t,))]
+    if any(map(_GLUED, infos)):  # words glued by a crawler: split them first
+        tokens = [x for t, e in zip(tokens, infos) for x in (_split_glued(t) if e[6] else (t,))]
         infos = [get(t) or _token_info(t) for t in tokens]
-    text: list[str] = []
-    key: list[str] = []
-    cap: list[int] = []
-    tokcap: list[bool] = []
-    tok: list[int] = []
+    if any(map(_ABBR_START, infos)):
+        infos = _expand_abbreviations(tokens, infos)
+    return _Para(*(list(chain.from_iterable(map(itemgetter(k), infos))) for k in range(5)))
+
+
+def _expand_abbreviations(tokens: list[str], infos: list[tuple]) -> list[tuple]:
+    """infos with each known abbreviation over up to 6 tokens ("TP." "HCM", "GD" "&" "ĐT")
+    in place of its tokens."""
+    out = []
     n = len(tokens)
     i = 0
-    tid = 0
     while i < n:
-        sylls, keys, caps, tokcaps, offsets, width, flag = infos[i]
-        if flag & 1:
-            # abbreviation over up to 6 tokens ("TP." "HCM", "GD" "&" "ĐT")
+        if infos[i][5]:
             acc = ""
             best = None
             for j in range(i, min(n, i + 6)):
@@ -320,61 +324,49 @@ def _build_para(tokens: list[str]) -> _Para:
                 if acc in _ABBR:
                     best = (j, acc)
             if best is not None:
-                j, acc = best
-                sylls, keys, caps, tokcaps = _ABBR_INFO[acc]
-                text += sylls
-                key += keys
-                cap += caps
-                tokcap += tokcaps
-                tok += [tid] * len(sylls)
-                tid += 1
-                i = j + 1
+                out.append(_ABBR_INFO[best[1]])
+                i = best[0] + 1
                 continue
-        text += sylls
-        key += keys
-        cap += caps
-        tokcap += tokcaps
-        tok += [tid + o for o in offsets] if width > 1 else [tid] * len(sylls)
-        tid += width
+        out.append(infos[i])
         i += 1
-    return _Para(text, key, cap, tokcap, tok)
+    return out
 
 
 def _group_info(sylls: list[str]) -> tuple:
-    """Keys and capitalisation of syllables that form one pyvi word."""
+    """What _build_para needs of syllables that form one pyvi word."""
     caps = [_syllable_cap(s) for s in sylls]
-    return [_key(s) for s in sylls], caps, [all(caps)] * len(sylls)
+    return (sylls, [_key(s) for s in sylls], caps, [all(caps)] * len(sylls),
+            [False] + [True] * (len(sylls) - 1), False, False)
 
 
-_ABBR_INFO = {k: (v, *_group_info(v)) for k, v in _ABBR.items()}  # expansions, as one word
+_ABBR_INFO = {k: _group_info(v) for k, v in _ABBR.items()}  # expansions, as one word
 
-# What _build_para needs of a token, which depends on the token alone: (syllables, keys,
-# caps, tokcaps, token number of each syllable relative to the token's first, how many
-# token numbers the token takes, flags: 1 = may start an abbreviation, 2 = glued words).
+# What _build_para needs of a token, which depends on the token alone: its syllables,
+# their keys, caps, tokcaps and conts (as in _Para), whether it may start an
+# abbreviation, and whether it is words glued together.
 _TOKEN_INFO: dict[str, tuple] = {}
-_EMPTY_INFO = ([], [], [], [], [], 0, 0)
+_EMPTY_INFO = ([], [], [], [], [], False, False)
+_ABBR_START, _GLUED = itemgetter(5), itemgetter(6)
 
 
 def _token_info(t: str) -> tuple:
     if not t:
         return _EMPTY_INFO
-    flag = 0
+    abbr = glued = False
     if t[0].isupper():
-        if t.replace("_", "") in _ABBR_PREFIX:
-            flag |= 1
-        if len(t) >= 4 and "_" not in t and not t.isupper() and not t.islower() \
-                and len(_split_glued(t)) > 1:
-            flag |= 2
-    sylls, offsets = [], []
-    tid = 0
+        abbr = t.replace("_", "") in _ABBR_PREFIX
+        glued = (len(t) >= 4 and "_" not in t and not t.isupper() and not t.islower()
+                 and len(_split_glued(t)) > 1)
+    sylls, groups = [], []
+    g = 0
     for s in (t.split("_") if "_" in t and len(t) > 1 else (t,)):
         if not s:
             continue
         if len(s) == 2 and s[1] == "." and s[0].isupper():
             # "S." -> "S" "." (an initial; the dot may close the sentence)
             sylls += (s[0], ".")
-            offsets += (tid, tid + 1)
-            tid += 1
+            groups += (g, g + 1)
+            g += 1
             continue
         if len(s) > 4 and not s.isupper() and (not s.islower() or (
                 s not in _LEX_SYLL and any(c in _VN_CHARS for c in s))):
@@ -382,21 +374,20 @@ def _token_info(t: str) -> tuple:
             if len(parts) > 1:
                 for x in parts:
                     sylls.append(x)
-                    offsets.append(tid)
-                    tid += 1
+                    groups.append(g)
+                    g += 1
                 continue
         sylls.append(s)
-        offsets.append(tid)
-    keys = [_key(s) for s in sylls]
+        groups.append(g)
     caps = [_syllable_cap(s) for s in sylls]
-    # tokcap per group of syllables sharing a token number
     tokcaps = []
-    for _, group in groupby(range(len(sylls)), key=offsets.__getitem__):
+    for _, group in groupby(range(len(sylls)), key=groups.__getitem__):
         group = list(group)
         tokcaps += [all(caps[k] for k in group)] * len(group)
+    conts = [k > 0 and groups[k] == groups[k - 1] for k in range(len(sylls))]
     if len(_TOKEN_INFO) >= 200_000:
         _TOKEN_INFO.clear()
-    entry = _TOKEN_INFO[t] = (sylls, keys, caps, tokcaps, offsets, tid + 1, flag)
+    entry = _TOKEN_INFO[t] = (sylls, [_key(s) for s in sylls], caps, tokcaps, conts, abbr, glued)
     return entry
 
 
@@ -423,7 +414,7 @@ def _match(keys, i: int, n: int, table, maxlen: int):
 
 def _tok_end(p: _Para, i: int) -> int:
     j = i + 1
-    while j < p.n and p.tok[j] == p.tok[i]:
+    while j < p.n and p.cont[j]:
         j += 1
     return j
 
@@ -507,7 +498,7 @@ class _Org:
 
 
 def _head_at(p: _Para, i: int):
-    if p.key[i] not in _HEAD_FIRST or (i > 0 and p.tok[i - 1] == p.tok[i] and p.cap[i] == 0):
+    if p.key[i] not in _HEAD_FIRST or (i > 0 and p.cont[i] and p.cap[i] == 0):
         return None
     m = _match(p.key, i, p.n, _HEADS, _HEAD_MAX)
     if m is None:
@@ -517,7 +508,7 @@ def _head_at(p: _Para, i: int):
     # the head must end at a pyvi word boundary ("Trường_hợp" is no head) unless a
     # capitalised syllable or an organisation word follows inside the word ("Sở_Y_tế",
     # "Tổ_phòng_chống")
-    if e < p.n and p.tok[e] == p.tok[e - 1] and p.cap[e] == 0:
+    if e < p.n and p.cont[e] and p.cap[e] == 0:
         te = _tok_end(p, e)
         if tuple(p.key[e:te]) not in _ORG_WORDS:
             return None
@@ -795,7 +786,7 @@ def _match_fixed(p: _Para, i: int):
         v = _FIXED.get(tuple(p.text[i:i + L]))
         if v is not None:
             e = i + L
-            if e < p.n and p.tok[e] == p.tok[e - 1] and p.cap[e] == 0:
+            if e < p.n and p.cont[e] and p.cap[e] == 0:
                 return None
             return L, v
     return None
@@ -910,7 +901,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
 def _fixed_blocked(p: _Para, e: int) -> bool:
     """A product-like word after a one-word fixed name ("Samsung Galaxy", "Apple Watch")
     makes it part of a longer name."""
-    if p.tok[e] == p.tok[e - 1]:
+    if p.cont[e]:
         return True
     return p.key[e] in _NOT_PERSON_WORDS and p.key[e] not in _FOREIGN_ORG_WORDS
 
@@ -1000,7 +991,7 @@ def _person_run(p: _Para, i: int, j: int, parts: list[str], out: list, pi: int):
         sent = False
     # a leading sentence opener / function word ("Theo", "Trong", "Sau")
     while k0 < len(keys) and (keys[k0] in _FUNC or (sent and keys[k0] not in _SURNAMES and keys[k0] in _LEXICON
-                                                    and k0 + 1 < len(keys) and p.tok[i + k0] != p.tok[min(i + k0 + 1, p.n - 1)])):
+                                                    and k0 + 1 < len(keys) and i + k0 + 1 < p.n and not p.cont[i + k0 + 1])):
         if keys[k0] in _SURNAMES and keys[k0] not in _FUNC:
             break
         k0 += 1
@@ -1017,7 +1008,7 @@ def _person_run(p: _Para, i: int, j: int, parts: list[str], out: list, pi: int):
                 break
     # cut at a function word inside the run ("Trần Văn Sinh Vài ...")
     for k in range(1, len(keys)):
-        if keys[k] in _FUNC and keys[k] not in _GIVEN and start + k < p.n and p.tok[start + k] != p.tok[start + k - 1]:
+        if keys[k] in _FUNC and keys[k] not in _GIVEN and start + k < p.n and not p.cont[start + k]:
             parts, keys = parts[:k], keys[:k]
             break
     if not parts:
