@@ -33,7 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -304,7 +304,18 @@ def _build_para(tokens: list[str]) -> _Para:
         infos = [get(t) or _token_info(t) for t in tokens]
     if any(map(_ABBR_START, infos)):
         infos = _expand_abbreviations(tokens, infos)
-    return _Para(*(list(chain.from_iterable(map(itemgetter(k), infos))) for k in range(5)))
+    text: list[str] = []
+    key: list[str] = []
+    cap: list[int] = []
+    tokcap: list[bool] = []
+    cont: list[bool] = []
+    for sylls, keys, caps, tokcaps, conts, _, _ in infos:
+        text += sylls
+        key += keys
+        cap += caps
+        tokcap += tokcaps
+        cont += conts
+    return _Para(text, key, cap, tokcap, cont)
 
 
 def _expand_abbreviations(tokens: list[str], infos: list[tuple]) -> list[tuple]:
@@ -1098,12 +1109,19 @@ def _title_before_keys(keys, k0) -> bool:
 # Article level
 # --------------------------------------------------------------------------------------
 
-_CREDIT_RE = re.compile(
-    r"(?:^|[\s(.\[/–-])(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Video|Clip|Nguồn|Đồ họa|Đồ hoạ|Bài và ảnh|Bài, ảnh|"
+# Credits ("Ảnh: ...") and sources ("Theo ...") follow the start of the text or a delimiter.
+# Each is compiled twice, for the start and after a delimiter: a pattern that begins with
+# a character class lets re skip ahead quickly, one that begins with (?:^|[...]) does not.
+_CREDIT_WORDS = (
+    r"(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Video|Clip|Nguồn|Đồ họa|Đồ hoạ|Bài và ảnh|Bài, ảnh|"
     r"Bài|Tin, ảnh|Tin và ảnh|Thực hiện|Trình bày|Thiết kế|Tổng biên tập|Phó tổng biên tập|Phó Tổng biên tập|"
     r"Tổng thư ký tòa soạn|Tổng thư ký toà soạn|Biên tập|BTV|Dịch|Lược dịch)\s*[:]\s*([^\n.;()\[\]]{2,60})")
+_CREDIT_AT_START = re.compile(_CREDIT_WORDS)
+_CREDIT_RE = re.compile(r"[\s(.\[/–-]" + _CREDIT_WORDS)
 _CREDIT2_RE = re.compile(r"\((?:Ảnh|Nguồn)\s*:?\s*([^)]{2,60})\)")
-_THEO_END_RE = re.compile(r"(?:^|[\s.(])(?:Theo|Nguồn|PV|Nhóm PV)\s+([^\n.;()]{2,60})(?:\([^)]*\))?\s*[./]*\s*$")
+_THEO_END = r"(?:Theo|Nguồn|PV|Nhóm PV)\s+([^\n.;()]{2,60})(?:\([^)]*\))?\s*[./]*\s*$"
+_THEO_END_AT_START = re.compile(_THEO_END)
+_THEO_END_RE = re.compile(r"[\s.(]" + _THEO_END)
 _SLASH_CREDIT = re.compile(r"([A-ZĐÀ-Ỹ][^\s/.,;()]*(?:\s+[A-ZĐÀ-Ỹ][^\s/.,;()]*){0,3})\s*/\s*[A-Z]")
 
 
@@ -1115,16 +1133,18 @@ def _excluded_names(body: str, author) -> set[str]:
             part = part.strip(" .")
             if part:
                 ex.add(part.lower())
-    for rx in (_CREDIT_RE, _CREDIT2_RE):
-        for m in rx.finditer(body):
-            ex.add(m.group(1).strip(" .-").lower())
-            for part in re.split(r"[,;&-]| và ", m.group(1)):
-                part = part.strip(" .")
-                if part:
-                    ex.add(part.lower())
+    first = _CREDIT_AT_START.match(body)
+    credits = [first] if first else []
+    credits += _CREDIT_RE.finditer(body, first.end() if first else 0)
+    for m in credits + list(_CREDIT2_RE.finditer(body)):
+        ex.add(m.group(1).strip(" .-").lower())
+        for part in re.split(r"[,;&-]| và ", m.group(1)):
+            part = part.strip(" .")
+            if part:
+                ex.add(part.lower())
     lines = [l.strip() for l in body.split("\n") if l.strip()]
     for last in lines[-3:]:
-        m = _THEO_END_RE.search(last)
+        m = _THEO_END_AT_START.match(last) or _THEO_END_RE.search(last)
         if m:
             ex.add(m.group(1).strip(" .-").lower())
     if lines:
