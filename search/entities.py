@@ -347,7 +347,7 @@ def _group_info(sylls: list[str]) -> tuple:
     """What _build_para needs of syllables that form one pyvi word."""
     caps = [_syllable_cap(s) for s in sylls]
     return (sylls, [_key(s) for s in sylls], caps, [all(caps)] * len(sylls),
-            [False] + [True] * (len(sylls) - 1), False, False)
+            [k > 0 for k in range(len(sylls))], False, False)
 
 
 _ABBR_INFO = {k: _group_info(v) for k, v in _ABBR.items()}  # expansions, as one word
@@ -390,15 +390,19 @@ def _token_info(t: str) -> tuple:
                 continue
         sylls.append(s)
         groups.append(g)
-    caps = [_syllable_cap(s) for s in sylls]
-    tokcaps = []
-    for _, group in groupby(range(len(sylls)), key=groups.__getitem__):
-        group = list(group)
-        tokcaps += [all(caps[k] for k in group)] * len(group)
-    conts = [k > 0 and groups[k] == groups[k - 1] for k in range(len(sylls))]
+    if g == 0:  # one pyvi word, as almost every token is
+        entry = _group_info(sylls)
+    else:
+        caps = [_syllable_cap(s) for s in sylls]
+        tokcaps = []
+        for _, group in groupby(range(len(sylls)), key=groups.__getitem__):
+            group = list(group)
+            tokcaps += [all(caps[k] for k in group)] * len(group)
+        conts = [k > 0 and groups[k] == groups[k - 1] for k in range(len(sylls))]
+        entry = (sylls, [_key(s) for s in sylls], caps, tokcaps, conts)
     if len(_TOKEN_INFO) >= 200_000:
         _TOKEN_INFO.clear()
-    entry = _TOKEN_INFO[t] = (sylls, [_key(s) for s in sylls], caps, tokcaps, conts, abbr, glued)
+    entry = _TOKEN_INFO[t] = entry[:5] + (abbr, glued)
     return entry
 
 

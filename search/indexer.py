@@ -195,6 +195,9 @@ def _worker_main(gen: str, jobs, results, done, lock_fd, parent: int) -> None:
     try:
         ix = whoosh_index.open_dir(gen)
         writer = _writer(ix, _lk=False)
+        # Analysing and adding an article leaves no reference cycle behind, but the
+        # collector's automatic passes cost ~3% of the time: collect by hand once a batch.
+        gc.disable()
         while True:
             try:
                 batch = jobs.get(timeout=1)
@@ -206,6 +209,7 @@ def _worker_main(gen: str, jobs, results, done, lock_fd, parent: int) -> None:
                 break
             for article, seq in batch:
                 writer.add_document(**analyse(article, seq))
+            gc.collect(0)
             _fault_point("worker")
             with done.get_lock():
                 done.value += len(batch)
