@@ -11,7 +11,7 @@ import json
 import os
 import re
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
 
@@ -38,9 +38,12 @@ class Article:
     origin: str = field(default="", compare=False)  # path[:line] it was read from
 
     def content_hash(self) -> str:
-        data = asdict(self)
-        data.pop("origin")
+        """What an incremental reindex compares: every field but origin."""
+        data = {name: getattr(self, name) for name in _HASHED_FIELDS}
         return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+_HASHED_FIELDS = [f.name for f in fields(Article) if f.name != "origin"]
 
 
 @dataclass(frozen=True)

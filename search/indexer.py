@@ -314,7 +314,7 @@ def _write(paths, gen: Path, incremental: bool, existing: dict[str, str], worker
                 duplicates.add(item.id)
             seen[item.id] = item.origin
             digest = existing.get(item.id)
-            if digest == item.content_hash() and item.id not in duplicates:
+            if digest is not None and digest == item.content_hash() and item.id not in duplicates:
                 continue  # unchanged: no segmentation work
             if digest is not None and item.id not in replaced:
                 writer.delete_by_term("id", item.id)  # the version from an earlier run

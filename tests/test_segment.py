@@ -1,8 +1,10 @@
 """The fast segmenter gives exactly pyvi's words; the analysis forms."""
+import random
+
 from pyvi.ViTokenizer import ViTokenizer
 
 from search.analysis import fold, syllables
-from search.segment import segment
+from search.segment import segment, sylabelize
 
 from conftest import sample_articles
 
@@ -22,6 +24,17 @@ def test_segment_is_identical_to_pyvi_on_edge_cases():
                  "Ông Nguyễn Quang Thống - Giám đốc Sở Y tế", "email: a.b@example.com ->",
                  "http://example.com/x?y=1 và ... >> ==> İstanbul", "123 456", "\u00a0x \t y"]:
         assert " ".join(segment(text)) == ViTokenizer.tokenize(text), text
+
+
+def test_sylabelize_is_identical_to_pyvi_on_tricky_strings():
+    # sylabelize skips pyvi's pattern on runs of letters and digits: strings made of the
+    # pieces its alternatives care about (dots, URLs, e-mails, numbers, arrows, odd spaces).
+    pieces = list("aAđĐbTpMrsDhS.=->\n@:/_,09 \t\u00a0\u2003Ôế²½") + [
+        "http://", "a@b.c", "Tp.", "ThS.", "Mrs.", "...", "1.2", "1_2", "==>", ">>", "UBND."]
+    rnd = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert sylabelize(text) == ViTokenizer.sylabelize(text)[1], text
 
 
 def test_segment_empty_and_punctuation_only():
