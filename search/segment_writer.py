@@ -152,6 +152,8 @@ class GroupedSegmentWriter(SegmentWriter):
         reader = self.per_document_reader()
         try:
             fw = self.fieldwriter
+            for structfile in (fw._postfile, fw._tindex.dbfile):
+                structfile.file = _CountingFile(structfile.file)
             for fieldname, terms in self.pool.grouped():
                 field = self.schema[fieldname]
                 fw.start_field(fieldname, field)
@@ -165,6 +167,30 @@ class GroupedSegmentWriter(SegmentWriter):
             fw.close()
         finally:
             reader.close()
+
+
+class _CountingFile:
+    """A file whose position is counted, not asked for: a buffered file's tell() is an
+    lseek call, and writing a term asks for the position three times."""
+
+    def __init__(self, f):
+        self._f = f
+        self._pos = f.tell()
+
+    def write(self, data) -> int:
+        n = self._f.write(data)
+        self._pos += n
+        return n
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, *args) -> int:
+        self._pos = self._f.seek(*args)
+        return self._pos
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
 
 
 def _write_term(fw, btext: bytes, postings: list, lengths: list | None, fixed) -> None:
