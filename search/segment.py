@@ -136,10 +136,11 @@ _SYLLABLE = re.compile(
 
 # Per distinct syllable: its n-gram number, then (B_W, I_W) weight pairs flattened: of its
 # own features (summed), and of the three features each that it gives the next syllable
-# ("-1:" lower, istitle, isupper) and the previous one ("+1:" the same).
+# ("-1:" lower, istitle, isupper) and the previous one ("+1:" the same); last, whether
+# it is neither title nor upper case (so that its istitle and isupper weights are 0.0).
 _CACHE: dict[str, tuple] = {}
 _CACHE_LIMIT = 200_000  # numbers and names keep coming: bound the memory
-_EDGE = (0,) + (0.0,) * 14  # stands before the first syllable and after the last
+_EDGE = (0,) + (0.0,) * 14 + (True,)  # stands before the first syllable and after the last
 
 
 def _syllable_weights(s: str) -> tuple:
@@ -159,7 +160,8 @@ def _syllable_weights(s: str) -> tuple:
     nt, nu = (_NEXT_TITLE if title else _ZERO), (_NEXT_UPPER if upper else _ZERO)
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
-    entry = _CACHE[s] = (_NGRAM_SYLLABLE.get(lower, 0), b, i, *prev_lower, *pt, *pu, *next_lower, *nt, *nu)
+    entry = _CACHE[s] = (_NGRAM_SYLLABLE.get(lower, 0), b, i, *prev_lower, *pt, *pu, *next_lower, *nt, *nu,
+                         not (title or upper))
     return entry
 
 
@@ -183,9 +185,18 @@ def _labels(sylls: list[str]) -> list[int]:
     first = True
     for p, e, q, pb, pt, nb, nt in zip([_EDGE, *info], info, [*info[1:], _EDGE],
                                        prev_bi, prev_tri, next_bi, next_tri):
-        # State scores, added up feature by feature in pyvi's order, as CRFsuite does.
-        sb = e[1] + p[3] + p[5] + p[7] + pb[0] + pt[0] + q[9] + q[11] + q[13] + nb[0] + nt[0]
-        si = e[2] + p[4] + p[6] + p[8] + pb[1] + pt[1] + q[10] + q[12] + q[14] + nb[1] + nt[1]
+        # State scores, added up feature by feature in pyvi's order, as CRFsuite does; the
+        # case features of a syllable in lower case weigh 0.0 and are left out.
+        if p[15]:
+            sb, si = e[1] + p[3] + pb[0] + pt[0], e[2] + p[4] + pb[1] + pt[1]
+        else:
+            sb = e[1] + p[3] + p[5] + p[7] + pb[0] + pt[0]
+            si = e[2] + p[4] + p[6] + p[8] + pb[1] + pt[1]
+        if q[15]:
+            sb, si = sb + q[9] + nb[0] + nt[0], si + q[10] + nb[1] + nt[1]
+        else:
+            sb = sb + q[9] + q[11] + q[13] + nb[0] + nt[0]
+            si = si + q[10] + q[12] + q[14] + nb[1] + nt[1]
         if first:
             score_b, score_i, first = sb, si, False
             continue
