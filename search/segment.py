@@ -7,8 +7,8 @@ each feature string. This module reads those weights from pyvi's model file once
 scores syllables itself, with the feature weights of each distinct syllable looked up once
 and cached, then runs the same Viterbi search as CRFsuite. Scores are summed in CRFsuite's
 order, so they are the same floating-point numbers and the words are exactly those of
-`ViTokenizer.tokenize` (tests/test_segment.py checks that on real paragraphs), at about a
-quarter of its time. pyvi.ViTokenizer itself is never imported: it imports scikit-learn
+`ViTokenizer.tokenize` (tests/test_segment.py checks that on real paragraphs), in a sixth
+of its time or less. pyvi.ViTokenizer itself is never imported: it imports scikit-learn
 (~1 s at every start) to unpickle the model.
 """
 from __future__ import annotations
