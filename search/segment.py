@@ -202,19 +202,13 @@ def _labels(sylls: list[str]) -> list[int]:
             continue
         # CRFsuite's Viterbi step; the first label wins ties.
         bb, ib, bi, ii = score_b + _BB, score_i + _IB, score_b + _BI, score_i + _II
+        step = 0
         if bb < ib:
-            if bi < ii:
-                push(3)
-                score_b, score_i = ib + sb, ii + si
-            else:
-                push(1)
-                score_b, score_i = ib + sb, bi + si
-        elif bi < ii:
-            push(2)
-            score_b, score_i = bb + sb, ii + si
-        else:
-            push(0)
-            score_b, score_i = bb + sb, bi + si
+            bb, step = ib, 1
+        if bi < ii:
+            bi, step = ii, step | 2
+        push(step)
+        score_b, score_i = bb + sb, bi + si
     labels = [0] * n
     label = int(score_b < score_i)
     for k in range(n - 1, -1, -1):
