@@ -118,3 +118,13 @@ def test_bad_input_is_reported_and_skipped_and_good_articles_kept(tmp_path):
 def test_missing_corpus_path_raises(tmp_path):
     with pytest.raises(CorpusNotFound):
         list(read_corpus([tmp_path / "nope"]))
+
+
+def test_content_hash_is_stable():
+    # An index stores these hashes: if they changed, the next incremental reindex would
+    # re-analyse every article. origin (where it was read) is not part of it.
+    a = Article(id="x/1", title="Tít", body="Thân bài\nđoạn 2", date="2022-12-26", source="LĐ online",
+                author="THỤY TRANG", origin="f.txt")
+    assert a.content_hash() == "15a2ff7e7ddefdc47529a192ed3ef9539e5bed1d"
+    assert Article(**{**a.__dict__, "origin": "g.jsonl:3"}).content_hash() == a.content_hash()
+    assert Article(**{**a.__dict__, "body": "Thân bài"}).content_hash() != a.content_hash()
