@@ -19,24 +19,21 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from . import storage
-from .analysis import fold, fold_syllable, syllables
-from .entities import canonical_agency
+from .analysis import fold, syllables
+from .entities import canonical_agency, place_names
 from .facets import FACETS, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
-from .matching import PostingStore
-from .schema import ANALYSIS_VERSION
-from .query import Clause, ParsedQuery, parse_query
+from .matching import match
+from .postings import PostingStore
+from .query import ParsedQuery, parse_query
+from .ranking import Ranker, bm25f
 from .request import SearchRequest
+from .schema import ANALYSIS_VERSION
 from .storage import IndexNotFound
+from .vocabulary import Vocabulary
 
-# Field weights: a match in the title counts more than one in the body (BM25F).
-TITLE, BODY = 3.0, 1.0
-EXACT = 1.0        # extra for a syllable matched with the diacritics as typed
-WORD = 1.5         # extra for a whole pyvi word of the query, per syllable of the word
-ENTITY = 30.0      # the query is the name of a person or agency the article is tagged with
-TITLE_PHRASE = 50.0  # the whole query as a phrase in the title: comes first
-WARM_TERMS = (("body_f", 2000), ("title_f", 500), ("body_s", 1000))  # see Snapshot.warm
-RERANK = 100         # how many top hits are checked for the title phrase
+WARM_TERMS = (("body_f", 2000), ("title_f", 500), ("body_s", 1000), ("body_b", 1000))
+MAX_NAME_SYLLABLES = 6   # the longest name whose capitals an interpretation restores
 
 
 @dataclass
@@ -47,11 +44,14 @@ class SearchResult:
     facets: dict[str, list[dict]]
     suggestion: str | None
     took_ms: float
+    interpretation: str | None = None
+    relaxed: bool = False
 
     def to_dict(self) -> dict:
         return {"query": self.request.q, "total": self.total, "page": self.request.page,
                 "per_page": self.request.per_page, "took_ms": round(self.took_ms, 2),
-                "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion}
+                "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
+                "interpretation": self.interpretation, "relaxed": self.relaxed}
 
 
 class Snapshot:
@@ -81,6 +81,46 @@ class Snapshot:
                                    np.iinfo(np.int64).max)  # undated last
         self.all_docs = self.store.live
         self._folded_values: dict[str, dict[str, list[int]]] = {}
+        self._vocabulary: Vocabulary | None = None
+        self._names: dict[str, str] | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """How the archive writes each word (vocabulary.py): read from the generation, or
+        built from the lexicon for an index written without the file."""
+        if self._vocabulary is None:
+            with self.lock:
+                if self._vocabulary is None:
+                    self._vocabulary = (Vocabulary.read(self.gen)
+                                        or Vocabulary.from_reader(self.searcher.reader()))
+        return self._vocabulary
+
+    def parse(self, text: str) -> ParsedQuery:
+        return parse_query(text, self.vocabulary, self.cased)
+
+    def cased(self, reading: str) -> str:
+        """A lower-case reading with the capitals of the persons, agencies and places it
+        names ("công an tỉnh nghệ an" → "công an tỉnh Nghệ An")."""
+        if self._names is None:
+            names = {}
+            for value in (v for f in ("person", "agency") for v in self.columns[f].values):
+                names.setdefault(value.lower(), value)
+            for value in place_names():
+                names.setdefault(value.lower(), value)
+            self._names = names
+        words = reading.split(" ")
+        out, i = [], 0
+        while i < len(words):
+            for n in range(min(MAX_NAME_SYLLABLES, len(words) - i), 0, -1):
+                cased = self._names.get(" ".join(words[i:i + n]))
+                if cased and (n > 1 or cased != cased.lower()):
+                    out.append(cased)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out)
 
     def warm(self) -> int:
         """Cache the posting lists common queries need; how many were read."""
@@ -168,23 +208,21 @@ class Engine:
         """The result of req; with hits=False only the total and the facets (cheaper)."""
         started = time.perf_counter()
         snap = self.snapshot()
-        query = parse_query(req.q)
+        query = snap.parse(req.q)
         agencies = tuple(dict.fromkeys(canonical_agency(a) or a for a in req.agency))
         req_filters = {"agency": agencies, "person": req.person, "source": req.source}
 
-        exact = None
-        if query.is_empty:
-            matched, scores = snap.all_docs.copy(), None
-        else:
-            matched, scores, exact = self._match(snap, query)
         n = snap.store.doc_count
         full = np.ones(n, bool)
         date_mask = snap.dates.mask(req.date_from, req.date_to) \
             if (req.date_from or req.date_to) else full
         masks = {name: snap.columns[name].mask(n, values) if values else full
                  for name, values in req_filters.items()}
+        filters = date_mask & masks["agency"] & masks["person"] & masks["source"]
 
-        hits_mask = matched & date_mask & masks["agency"] & masks["person"] & masks["source"]
+        found = None if query.is_empty else match(snap.store, query, filters)
+        matched = snap.all_docs.copy() if found is None else found.mask
+        hits_mask = matched & filters
         facets = {}
         for name in FACETS:
             m = matched
@@ -200,95 +238,31 @@ class Engine:
 
         docs = np.flatnonzero(hits_mask)
         total = int(docs.size)
-        page, suggestion = [], None
+        page, suggestion, scores = [], None, None
         if hits:
-            order = self._order(snap, query, req, docs, scores, exact)
+            sort = req.effective_sort
+            if found is not None:
+                ranker = Ranker(snap, query)
+                scores = ranker.scores(found)
+            if sort == "relevance" and found is not None and docs.size:
+                order = ranker.order(docs, scores, found)
+            elif sort == "newest":
+                order = docs[np.lexsort((docs, -snap.newest_key[docs]))]
+            else:
+                order = docs[np.lexsort((docs, snap.oldest_key[docs]))]
             start = (req.page - 1) * req.per_page
-            terms = terms_for(query.positive_syllables())
+            terms = terms_for(c.syllables for c in query.positive_clauses())
             page = [self._hit(snap, d, scores, terms) for d in order[start:start + req.per_page]]
             suggestion = self._suggest(snap, query, total) if not query.is_empty else None
         return SearchResult(req, total, page, facets, suggestion,
-                            (time.perf_counter() - started) * 1000)
+                            (time.perf_counter() - started) * 1000,
+                            interpretation=query.interpretation,
+                            relaxed=bool(found is not None and found.relaxed))
 
-    def _match(self, snap: Snapshot, query: ParsedQuery):
-        """Boolean mask of matching articles, their BM25F scores, and how many of the
-        query's accented syllables each has exactly as typed (None if it has none)."""
-        store = snap.store
-        n = store.doc_count
-        matched = np.zeros(n, bool)
-        scores = np.zeros(n, np.float32)
-        exact = np.zeros(n, np.int16) if query.has_diacritics else None
-        for syllable in query.positive_syllables():
-            if exact is not None and fold(syllable) != syllable:
-                exact += store.mask("title_s", syllable) | store.mask("body_s", syllable)
-        for group in query.groups:
-            m = store.live.copy()
-            positive = group.positive
-            for clause in group.clauses:
-                cm = self._clause_mask(store, clause, m if not clause.negated else None)
-                m = m & ~cm if clause.negated else m & cm
-            matched |= m
-            for clause in positive:
-                for syllable in clause.syllables:
-                    folded = fold(syllable)
-                    store.bm25("title_f", folded, scores, TITLE)
-                    store.bm25("body_f", folded, scores, BODY)
-                    if folded != syllable:
-                        store.bm25("title_s", syllable, scores, TITLE * EXACT)
-                        store.bm25("body_s", syllable, scores, BODY * EXACT)
-        for word in query.words:
-            weight = WORD * (word.count("_") + 1)
-            store.bm25("title_w", word, scores, TITLE * weight)
-            store.bm25("body_w", word, scores, BODY * weight)
-        if len(query.groups) == 1 and len(query.groups[0].positive) > 1:
-            name = " ".join(s for c in query.groups[0].positive for s in c.folded)
-            for facet in ("person", "agency"):
-                ids = snap.facet_value_ids(facet, name)
-                if ids:
-                    column = snap.columns[facet]
-                    scores[column.pair_docs[np.isin(column.pair_vals, ids)]] += ENTITY
-        return matched, scores, exact
-
-    def _clause_mask(self, store: PostingStore, clause: Clause, within) -> np.ndarray:
-        folded = clause.folded
-        mask = None
-        for field in ("title_f", "body_f"):
-            m = store.mask(field, folded[0])
-            for term in folded[1:]:
-                m &= store.mask(field, term)
-            if clause.is_phrase:
-                m = store.phrase_mask(field, folded, m if within is None else m & within)
-            mask = m if mask is None else mask | m
-        return mask
-
-    def _order(self, snap: Snapshot, query: ParsedQuery, req: SearchRequest, docs, scores, exact):
-        sort = req.effective_sort
-        if sort == "relevance" and scores is not None and docs.size:
-            s = scores[docs].astype(np.float64)
-            self._boost_title_phrase(snap, query, docs, s)
-            # Articles with more of the query's diacritics as typed come first; then score;
-            # ties: newer first, then index order.
-            keys = (docs, -snap.newest_key[docs], -s)
-            if exact is not None:
-                keys += (-exact[docs],)
-            return docs[np.lexsort(keys)]
-        if sort == "newest":
-            return docs[np.lexsort((docs, -snap.newest_key[docs]))]
-        return docs[np.lexsort((docs, snap.oldest_key[docs]))]
-
-    def _boost_title_phrase(self, snap, query: ParsedQuery, docs, s) -> None:
-        """Put articles whose title holds the whole query as a phrase first."""
-        group = query.groups[0]
-        if len(query.groups) != 1 or not group.positive:
-            return
-        wanted = " ".join(s2 for c in group.positive for s2 in c.folded)
-        exact = " ".join(s2 for c in group.positive for s2 in c.syllables)
-        top = np.argsort(-s)[:RERANK]
-        for i in top:
-            title = f" {snap.title_syllables(docs[i])} "
-            if f" {wanted} " in " ".join(fold_syllable(x) for x in title.split(" ")):
-                s[i] += TITLE_PHRASE * (2 if f" {exact} " in title else 1)
-
+    def marks(self, q: str):
+        """The words a page marks for query q (highlight.highlight's terms)."""
+        query = self.snapshot().parse(q)
+        return terms_for(c.syllables for c in query.positive_clauses())
 
     def _hit(self, snap: Snapshot, docnum: int, scores, terms) -> dict:
         doc = snap.stored(docnum)
@@ -322,7 +296,7 @@ class Engine:
             best_text = None
             for cand in candidates:
                 trial = _replace_word(text, syllable, cand)
-                found = int(self._match(snap, parse_query(trial))[0].sum())
+                found = int(match(snap.store, snap.parse(trial), snap.all_docs).mask.sum())
                 if found > best_total:
                     best_text, best_total = trial, found
             if best_text:
@@ -353,9 +327,9 @@ class Engine:
         q = parse_query(doc["title"] + " " + lead)
         store = snap.store
         scores = np.zeros(store.doc_count, np.float32)
-        for word in q.words:
-            store.bm25("title_w", word, scores, TITLE)
-            store.bm25("body_w", word, scores, BODY)
+        for clause in q.positive_clauses():
+            if clause.is_phrase:
+                bm25f(store, scores, "_w", "_".join(clause.syllables))
         for name in doc.get("persons") or []:
             scores[snap.columns["person"].mask(store.doc_count, [name])] += 2.0
         scores[~store.live] = 0

@@ -148,6 +148,15 @@ _PLACE_MAX = max((len(p) for p in _PLACES), default=1)
 _PLACE_FIRST = {k[0] for k in _PLACES}
 _PLACES_D = {k: 1 for k in _PLACES}
 _PLACE_HEADS = {_keys(p) for p in _read_lines("place_heads.txt")}
+
+
+def place_names() -> list[str]:
+    """The places the word lists know, as written ("Nghệ An", "Đà Lạt")."""
+    names = list(_read_lines("places.txt"))
+    for line in _read_lines("provinces.txt"):
+        parts = [p.strip() for p in line.split("|")]
+        names.append(parts[0])
+    return names
 _PLACE_HEAD_MAX = max((len(p) for p in _PLACE_HEADS), default=1)
 _NOT_NAMES = {_keys(p) for p in _read_lines("not_names.txt")}
 _FUNC = {_key(w) for w in _read_lines("function_words.txt") if " " not in w}

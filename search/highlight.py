@@ -1,46 +1,87 @@
-"""Highlighted HTML: matched syllables wrapped in <mark>, everything else escaped."""
+"""Highlighted HTML: the query's words marked where they occur whole, everything else
+escaped. A word of several syllables is marked only where its syllables stand together
+("công an" marks "Công an tỉnh", not the "an" of "bất an")."""
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from .analysis import SYLLABLE_RE, fold, fold_syllable, has_diacritics
+from .analysis import fold, has_diacritics
 
 SNIPPET_CHARS = 300
 _MAX_MATCHES = 400
 
 
 class Terms(frozenset):
-    """The syllables to mark. A query typed with diacritics marks them exactly ("an" not
-    "án"); one typed without marks every accented form ("cong" marks "công", "cộng")."""
+    """The words to mark, each a tuple of syllables. A query typed with diacritics marks
+    them exactly ("an" not "án"), falling back to any diacritics in a text that has
+    none of them so; one typed without marks every accented form ("cong" marks "công")."""
     exact = False
 
 
-def terms_for(syllable_list) -> Terms:
-    sylls = [s.lower() for s in syllable_list]
-    exact = any(has_diacritics(s) for s in sylls)
-    terms = Terms(sylls if exact else (fold(s) for s in sylls))
+def terms_for(words) -> Terms:
+    """words: syllable tuples (or single syllables)."""
+    words = [tuple(s.lower() for s in ((w,) if isinstance(w, str) else w)) for w in words]
+    words = [w for w in words if w]
+    exact = any(has_diacritics(s) for w in words for s in w)
+    terms = Terms(words if exact else (tuple(fold(s) for s in w) for w in words))
     terms.exact = exact
     return terms
 
 
-def query_terms(q: str) -> Terms:
+def query_terms(q: str, vocabulary=None) -> Terms:
     """The terms to mark for a query string: its words, not those it excludes."""
     from .query import parse_query  # query imports pyvi; only this needs it here
-    return terms_for(parse_query(q).positive_syllables())
+    return terms_for(c.syllables for c in parse_query(q, vocabulary).positive_clauses())
 
 
-def _matches(text: str, terms: frozenset[str]):
+def _matches(text: str, terms: frozenset) -> list[tuple[int, int, tuple]]:
+    """(start, end, word) of each occurrence of a word of terms in text."""
     if not terms:
         return []
-    key = str.lower if getattr(terms, "exact", False) else fold_syllable
+    if getattr(terms, "exact", False):
+        found = _find(text, _pattern(terms, True))
+        if found:
+            return found
+        terms = Terms(tuple(fold(s) for s in w) for w in terms)
+    return _find(text.translate(_FOLD), _pattern(terms, False))
+
+
+def _find(text: str, pattern) -> list[tuple[int, int, tuple]]:
+    regex, words = pattern
     out = []
-    for m in SYLLABLE_RE.finditer(text):
-        f = key(m.group())
-        if f in terms:
-            out.append((m.start(), m.end(), f))
-            if len(out) >= _MAX_MATCHES:
-                break
+    for m in regex.finditer(text):
+        out.append((m.start(), m.end(), words[m.lastindex - 1]))
+        if len(out) >= _MAX_MATCHES:
+            break
     return out
+
+
+@lru_cache(maxsize=4096)
+def _pattern(terms: frozenset, exact: bool):
+    """One regular expression for all the words, the longest first: a word's syllables
+    with anything but letters and digits between them, as SYLLABLE_RE splits text."""
+    words = sorted(terms, key=lambda w: (-len(w), w))
+    alternatives = "|".join("(" + r"[\W_]+".join(map(re.escape, w)) + ")" for w in words)
+    flags = re.IGNORECASE if exact else 0
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", flags), words
+
+
+def _fold_table() -> dict[int, str]:
+    """Each letter → its folded form, where that is one character: folding a text with it
+    keeps every offset, so matches found in the folded text mark the original."""
+    table = {}
+    for cp in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        c = chr(cp)
+        f = fold(c)
+        if len(f) == 1 and f != c:
+            table[cp] = f
+    return table
+
+
+_FOLD = _fold_table()
 
 
 def _mark(text: str, start: int, end: int, matches) -> str:
@@ -55,13 +96,13 @@ def _mark(text: str, start: int, end: int, matches) -> str:
     return "".join(parts)
 
 
-def highlight(text: str, terms: frozenset[str]) -> Markup:
-    """All of text, escaped, with every syllable whose folded form is in terms marked."""
+def highlight(text: str, terms: frozenset) -> Markup:
+    """All of text, escaped, with every occurrence of a word of terms marked."""
     return Markup(_mark(text, 0, len(text), _matches(text, terms)))
 
 
-def snippet(text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> Markup:
-    """At most `size` characters of text around the passage with the most distinct terms."""
+def snippet(text: str, terms: frozenset, size: int = SNIPPET_CHARS) -> Markup:
+    """At most `size` characters of text around the passage with the most distinct words."""
     text = " ".join(text.split())  # one line: paragraphs and runs of spaces collapse
     matches = _matches(text, terms)
     if len(text) <= size:
@@ -69,7 +110,7 @@ def snippet(text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> Mark
     best_start, best_key = 0, (0, 0, 0)
     for i, (s, _, _) in enumerate(matches):
         inside = [m for m in matches[i:] if m[1] <= s + size]
-        # Matches next to each other (a name, a phrase) make the better passage.
+        # Words next to each other (the query's words in order) make the better passage.
         adjacent = sum(1 for a, b in zip(inside, inside[1:]) if b[0] - a[1] <= 1 and a[2] != b[2])
         key = (len({m[2] for m in inside}), adjacent, len(inside))
         if key > best_key:

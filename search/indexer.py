@@ -24,9 +24,11 @@ from .analysis import SYLLABLE_RE, fold_syllable, syllables
 from .corpus import Article, Problem, corpus_files, read_corpus
 from .entities import extract_entities
 from .facets import facet_record
-from .schema import ANALYSIS_VERSION, build_schema, frequency_postings, positional_postings, value_postings
+from .schema import (ANALYSIS_VERSION, build_schema, frequency_postings, pair_terms,
+                     positional_postings, value_postings)
 from .segment import segment
 from .segment_writer import GroupedSegmentWriter
+from .vocabulary import Vocabulary
 
 def _fault_point(name: str) -> None:
     """Crash here with SIGKILL if TIMTIN_KILL_AT names this point: how the tests prove that a
@@ -79,6 +81,8 @@ def analyse(article: Article, seq=(0, 0)) -> dict:
         # Only syllables with diacritics: without any, the folded field says it all.
         title_s=frequency_postings([s for s, f in zip(title_syl, title_folded) if s != f]),
         body_s=frequency_postings([s for s, f in zip(body_syl, body_folded) if s != f]),
+        title_b=frequency_postings(pair_terms(title_folded)),
+        body_b=frequency_postings(pair_terms(body_folded)),
         title_w=frequency_postings(word_terms([title_tokens])),
         body_w=frequency_postings(word_terms(body_tokens)),
         date=date or "",
@@ -268,6 +272,7 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
                 raise RuntimeError(f"no article could be read from {', '.join(map(str, paths))}; "
                                    "an empty index would replace the live one")
             if changed or not incremental:
+                _write_vocabulary(gen)
                 storage.write_meta(gen, {"indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                                          "articles": summary.total,
                                          "analysis_version": ANALYSIS_VERSION})
@@ -279,6 +284,13 @@ def reindex(corpus_paths, index_dir, full: bool = False, workers: int | None = N
         storage.remove_stale_generations(index_dir, keep=_live_names(index_dir, previous=live))
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _write_vocabulary(gen: Path) -> None:
+    """The word statistics unaccented queries are read with (vocabulary.py)."""
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.reader() as reader:
+        Vocabulary.from_reader(reader).write(gen)
 
 
 def _live_names(index_dir: Path, previous: Path | None = None) -> set[str]:

@@ -1,163 +1,80 @@
-"""Matching and scoring with whole posting lists as numpy arrays.
+"""Which articles match a query: every word, with its syllables adjacent.
 
-Whoosh stores the postings; this module reads a term's postings block by block into
-arrays (cached per snapshot) and does boolean matching and BM25F scoring with array
-operations, instead of Whoosh's per-document Python matchers: common words ("tình hình")
-match tens of thousands of articles, and a search must still take milliseconds.
+A word of several syllables ("công an") matches where its folded syllables stand next to
+each other in the title or the body, found through the _b fields of adjacent syllable
+pairs (schema.py): one posting list a pair, whatever pyvi made of the article. A phrase of
+three or more syllables needs each of its adjacent pairs in the same field.
+
+When few articles match every word of a long query, articles that match all words but
+one, then most of them, are added (Elasticsearch's minimum_should_match), each with the
+number of words it matched so that ranking puts complete matches first.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
-from whoosh.query import Phrase
 
-K1 = 1.2
-B = 0.75
-_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+from .postings import PostingStore
+from .query import Clause, ParsedQuery
+from .schema import pair_terms
 
-
-class PostingStore:
-    """One searcher's postings as arrays: global doc numbers and term frequencies."""
-
-    def __init__(self, searcher, lock: threading.RLock, cache_size: int = 50_000):
-        self.searcher = searcher
-        self.lock = lock
-        self.leaves = list(searcher.reader().leaf_readers())
-        self.doc_count = searcher.doc_count_all()
-        self.live = np.ones(self.doc_count, bool)
-        for reader, offset in self.leaves:
-            if reader.has_deletions():
-                for d in range(reader.doc_count_all()):
-                    if reader.is_deleted(d):
-                        self.live[offset + d] = False
-        self.live_count = int(self.live.sum())
-        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
-        self._cache: OrderedDict = OrderedDict()
-        self._cache_size = cache_size
-
-    def lengths(self, field: str) -> tuple[np.ndarray, float]:
-        """Every document's length in field, and the average over live documents."""
-        with self.lock:
-            known = self._lengths.get(field)
-            if known is None:
-                arr = np.zeros(self.doc_count, np.float32)
-                for reader, offset in self.leaves:
-                    n = reader.doc_field_length
-                    # Whoosh gives None, not 0, for a document without the field.
-                    arr[offset:offset + reader.doc_count_all()] = [
-                        n(d, field, 0) or 0 for d in range(reader.doc_count_all())]
-                live = arr[self.live]
-                avg = float(live.mean()) if live.size else 0.0
-                known = self._lengths[field] = (arr, avg if avg > 0 else 1.0)
-            return known
-
-    def postings(self, field: str, term: str):
-        """(doc numbers, term frequencies) of the live documents having term in field."""
-        key = (field, term)
-        with self.lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-            btext = term.encode("utf-8")
-            docs, tfs = [], []
-            for reader, offset in self.leaves:
-                if (field, btext) not in reader:
-                    continue
-                m = reader._terms.matcher(field, btext, reader.schema[field].format)
-                ids, ws = _read_all(m)
-                docs.append(np.asarray(ids, np.int32) + offset)
-                tfs.append(np.asarray(ws, np.float32))
-            if docs:
-                d, t = np.concatenate(docs), np.concatenate(tfs)
-                keep = self.live[d]  # postings of deleted documents stay on disk until a merge
-                result = (d[keep], t[keep])
-            else:
-                result = _EMPTY
-            self._cache[key] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-            return result
-
-    def warm(self, field: str, count: int) -> int:
-        """Read the posting lists of the field's `count` most frequent terms into the cache:
-        they are the slow ones to read (tens of thousands of postings), and the ones common
-        queries need. Takes the lock term by term, so requests go on meanwhile."""
-        with self.lock:
-            reader = self.searcher.reader()
-            terms = [t for _, t in reader.most_frequent_terms(field, count)] if self.doc_count else []
-        for term in terms:
-            self.postings(field, term.decode("utf-8") if isinstance(term, bytes) else term)
-        return len(terms)
-
-    def existing_terms(self, field: str, terms) -> list[str]:
-        """Those of terms that occur in field (checked without caching their postings)."""
-        with self.lock:
-            return [t for t in terms
-                    if any((field, t.encode("utf-8")) in reader for reader, _ in self.leaves)]
-
-    def doc_frequency(self, field: str, term: str) -> int:
-        return int(self.postings(field, term)[0].size)
-
-    def mask(self, field: str, term: str) -> np.ndarray:
-        out = np.zeros(self.doc_count, bool)
-        out[self.postings(field, term)[0]] = True
-        return out
-
-    def bm25(self, field: str, term: str, scores: np.ndarray, weight: float) -> None:
-        """Add weight × BM25 of term in field to scores, in place."""
-        docs, tfs = self.postings(field, term)
-        if not docs.size or weight == 0:
-            return
-        lengths, avg = self.lengths(field)
-        df = docs.size
-        idf = np.log(1.0 + (self.live_count - df + 0.5) / (df + 0.5))
-        norm = K1 * (1.0 - B + B * lengths[docs] / avg)
-        scores[docs] += weight * idf * tfs * (K1 + 1.0) / (tfs + norm)
-
-    def phrase_mask(self, field: str, terms: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:
-        """Documents among candidates where terms occur next to each other in field."""
-        out = np.zeros(self.doc_count, bool)
-        out[self.phrase_docs(field, terms, np.flatnonzero(candidates))] = True
-        return out
-
-    def phrase_docs(self, field: str, terms: tuple[str, ...], docs: np.ndarray) -> list[int]:
-        """Those of docs (sorted doc numbers) where terms occur as a phrase in field."""
-        found = []
-        with self.lock:
-            m = Phrase(field, list(terms)).matcher(self.searcher)
-            for d in docs.tolist():
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                    if not m.is_active():
-                        break
-                if m.id() == d:
-                    found.append(d)
-        return found
-
-    def close(self):
-        with self.lock:
-            self.searcher.close()
+FIELDS = ("title", "body")
+ENOUGH = 10   # fewer complete matches than this, and a query is relaxed
 
 
-def _read_all(m):
-    """All (doc ids, weights) of a leaf matcher, a block at a time where the codec allows."""
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        ids, ws = [], []
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            ws.extend(m._weights)
-            m._next_block()
-        return ids, ws
-    ids, ws = [], []
-    while m.is_active():
-        ids.append(m.id())
-        ws.append(m.weight())
-        m.next()
-    return ids, ws
+@dataclass
+class Match:
+    mask: np.ndarray           # the articles that can be paged through
+    words: np.ndarray          # how many positive words of its group each article has
+    relaxed: bool              # articles missing a word are included
+
+
+def clause_mask(store: PostingStore, clause: Clause) -> np.ndarray:
+    """Articles where the clause's syllables stand adjacent, in order, in one field."""
+    folded = clause.folded
+    out = None
+    for field in FIELDS:
+        if len(folded) == 1:
+            m = store.mask(field + "_f", folded[0])
+        else:
+            m = None
+            for pair in pair_terms(list(folded)):
+                pm = store.mask(field + "_b", pair)
+                m = pm if m is None else m & pm
+        out = m if out is None else out | m
+    return out
+
+
+def match(store: PostingStore, query: ParsedQuery, within: np.ndarray) -> Match:
+    """The articles matching query; `within` (the request's filters) decides whether
+    enough complete matches are found or the query is relaxed."""
+    n = store.doc_count
+    full = np.zeros(n, bool)
+    words = np.zeros(n, np.int8)
+    candidates = []
+    for group in query.groups:
+        allowed = store.live.copy()
+        for clause in group.clauses:
+            if clause.negated:
+                allowed &= ~clause_mask(store, clause)
+        count = np.zeros(n, np.int8)
+        for clause in group.positive:
+            count += clause_mask(store, clause)
+        full |= allowed & (count == len(group.positive))
+        words = np.maximum(words, np.where(allowed, count, 0).astype(np.int8))
+        candidates.append((allowed, count, len(group.positive)))
+    if len(candidates) != 1 or candidates[0][2] < 2 or int((full & within).sum()) >= ENOUGH:
+        return Match(full, words, False)
+    allowed, count, total = candidates[0]
+    mask = full
+    for need in range(total - 1, min_words(total) - 1, -1):
+        mask = allowed & (count >= need)
+        if int((mask & within).sum()) >= ENOUGH:
+            break
+    return Match(mask, words, bool((mask & ~full & within).any()))
+
+
+def min_words(total: int) -> int:
+    """The fewest words a relaxed match must have: all but one, and at least most."""
+    return max(1, min(total - 1, total // 2 + 1))

@@ -1,9 +1,13 @@
-"""What a user typed → a structured query.
+"""What a user typed → a structured query of words.
 
 Syntax: words (all must occur), "quoted phrases", -word / -"phrase" (exclude), OR between
-alternatives. Every other character is plain text. Matching is on folded syllables, so
-"cong an" finds "công an"; the accented syllables and the pyvi words of the query are kept
-for ranking.
+alternatives. Every other character is plain text.
+
+A query is read as Vietnamese words, not as a bag of syllables: text with diacritics is
+segmented by pyvi ("công an tỉnh Nghệ An" → công_an · tỉnh · Nghệ_An); text typed without
+them, which pyvi cannot segment, is grouped into the words the archive itself writes
+(vocabulary.py): "cong an tinh nghe an" → cong_an · tinh · nghe_an, read as "công an tỉnh
+Nghệ An". Each word becomes a clause whose syllables must stand adjacent (matching.py).
 """
 from __future__ import annotations
 
@@ -15,14 +19,21 @@ from .segment import segment
 
 MAX_QUERY_CHARS = 1000     # longer input is cut: a query, not a document
 MAX_CLAUSES = 32           # bounds the work one request can ask for
+MAX_WORD_SYLLABLES = 5     # the longest word an unaccented query is grouped into
+CLEAR_SHARE = 0.6          # a reading is clear when its form has this share of the word's uses
+OOV_LOG_PROB = -25.0       # a syllable the archive never writes (a typo, a foreign name)
 
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
 @dataclass(frozen=True)
 class Clause:
+    """One word (or quoted phrase) of the query: its syllables must stand adjacent."""
     syllables: tuple[str, ...]      # lower-cased, accents as typed
     negated: bool = False
+    quoted: bool = False
+    # For a word typed without diacritics: its likeliest written form, when clear.
+    reading: tuple[str, ...] | None = None
 
     @property
     def folded(self) -> tuple[str, ...]:
@@ -31,6 +42,13 @@ class Clause:
     @property
     def is_phrase(self) -> bool:
         return len(self.syllables) > 1
+
+    @property
+    def accented(self) -> tuple[str, ...] | None:
+        """The form that ranks as exact: as typed with diacritics, or the clear reading."""
+        if any(has_diacritics(s) for s in self.syllables):
+            return self.syllables
+        return self.reading
 
 
 @dataclass
@@ -47,47 +65,143 @@ class Group:
 class ParsedQuery:
     text: str
     groups: list[Group]            # alternatives joined by OR
-    words: list[str]               # pyvi compound words of the positive text, for ranking
+    interpretation: str | None = None  # the accented reading of an unaccented query
 
     @property
     def is_empty(self) -> bool:
         return not any(g.clauses for g in self.groups)
 
+    def positive_clauses(self) -> list[Clause]:
+        return list(dict.fromkeys(c for g in self.groups for c in g.positive))
+
     def positive_syllables(self) -> list[str]:
-        return list(dict.fromkeys(s for g in self.groups for c in g.positive for s in c.syllables))
+        return list(dict.fromkeys(s for c in self.positive_clauses() for s in c.syllables))
 
     @property
     def has_diacritics(self) -> bool:
         return any(has_diacritics(s) for s in self.positive_syllables())
 
 
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, vocabulary=None, names=None) -> ParsedQuery:
+    """vocabulary (vocabulary.Vocabulary) reads unaccented words; names(text) may give the
+    written form of a known name ("nghệ an" → "Nghệ An") for the interpretation."""
     text = normalize(text or "")[:MAX_QUERY_CHARS].strip()
     groups = [Group()]
-    positive_text = []
-    n = 0
+    run: list[str] = []   # consecutive plain words, segmented together
+    budget = [MAX_CLAUSES]
+
+    def add(clause: Clause):
+        if budget[0] > 0 and clause.syllables and clause not in groups[-1].clauses:
+            groups[-1].clauses.append(clause)
+            budget[0] -= 1
+
+    def flush():
+        for clause in _read_words(" ".join(run), vocabulary):
+            add(clause)
+        run.clear()
+
     for m in _TOKEN_RE.finditer(text):
         neg_quote, phrase, bare = m.groups()
         if bare == "OR":
+            flush()
             if groups[-1].clauses:
                 groups.append(Group())
-            positive_text.append(",")
-            continue
-        if phrase is not None:
-            negated, sylls = bool(neg_quote), syllables(phrase)
-            new = [Clause(tuple(sylls), negated)] if sylls else []
-            raw = phrase
+        elif phrase is not None:
+            flush()
+            add(Clause(tuple(syllables(phrase)), bool(neg_quote), quoted=True))
+        elif bare.startswith("-") and len(bare) > 1:
+            flush()
+            add(Clause(tuple(syllables(bare[1:])), negated=True))
         else:
-            negated = bare.startswith("-") and len(bare) > 1
-            raw = bare[1:] if negated else bare
-            sylls = syllables(raw)
-            new = [Clause((s,), negated) for s in sylls]
-        positive_text.append("," if negated else raw)
-        for clause in new:
-            if n < MAX_CLAUSES and clause not in groups[-1].clauses:
-                groups[-1].clauses.append(clause)
-                n += 1
+            run.append(bare)
+    flush()
     groups = [g for g in groups if g.clauses] or [Group()]
-    # pyvi reads case, so it gets the text as typed, with operators turned into commas.
-    words = [w.lower() for w in segment(" ".join(positive_text)) if "_" in w]
-    return ParsedQuery(text=text, groups=groups, words=list(dict.fromkeys(words)))
+    query = ParsedQuery(text=text, groups=groups)
+    if not query.is_empty and not query.has_diacritics:
+        query.interpretation = _interpretation(query, names)
+    return query
+
+
+def _read_words(text: str, vocabulary) -> list[Clause]:
+    """Plain query text → one clause per word."""
+    sylls = syllables(text)
+    if not sylls:
+        return []
+    if vocabulary is None:
+        return [Clause(tuple(s)) for s in (syllables(t) for t in segment(text)) if s]
+    if not has_diacritics(text):
+        return [Clause(tuple(w), reading=r) for w, r in group_words(sylls, vocabulary)]
+    # pyvi reads case, so it gets the text as typed; what it leaves as a run of single
+    # unaccented syllables ("công an tinh lam dong") is grouped as an unaccented query.
+    out, plain = [], []
+    for word in (syllables(t) for t in segment(text)):
+        if len(word) == 1 and not has_diacritics(word[0]):
+            plain.append(word[0])
+            continue
+        if plain:
+            out += [Clause(tuple(w), reading=r) for w, r in group_words(plain, vocabulary)]
+            plain = []
+        if word:
+            out.append(Clause(tuple(word)))
+    if plain:
+        out += [Clause(tuple(w), reading=r) for w, r in group_words(plain, vocabulary)]
+    return out
+
+
+def group_words(sylls: list[str], vocabulary) -> list[tuple[list[str], tuple[str, ...] | None]]:
+    """Unaccented syllables → the likeliest words the archive writes, each with its
+    likeliest written form when that form is clear (None otherwise).
+
+    A unigram model over the archive's words (the segmentation maximising the product of
+    the words' probabilities), as for Chinese or Japanese text without spaces."""
+    n = len(sylls)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("-inf"), 0)] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - MAX_WORD_SYLLABLES), end):
+            if best[start][0] == float("-inf"):
+                continue
+            word = " ".join(sylls[start:end])
+            lp = vocabulary.log_prob(word)
+            if lp is None:
+                if end - start > 1:
+                    continue
+                lp = OOV_LOG_PROB
+            score = best[start][0] + lp
+            if score > best[end][0]:
+                best[end] = (score, start)
+    words, end = [], n
+    while end > 0:
+        start = best[end][1]
+        words.append(sylls[start:end])
+        end = start
+    words.reverse()
+    out = []
+    for word in words:
+        forms = vocabulary.forms(" ".join(word))
+        reading = None
+        if forms:
+            total = sum(c for _, c in forms)
+            form, count = forms[0]
+            if count >= CLEAR_SHARE * total:
+                reading = tuple(form.split(" "))
+        out.append((word, reading))
+    return out
+
+
+def _interpretation(query: ParsedQuery, names) -> str | None:
+    """The accented reading of an unaccented query, in the order typed; None unless every
+    word that can carry diacritics has a clear reading and some reading differs."""
+    if len(query.groups) != 1:
+        return None
+    clauses = [c for c in query.groups[0].positive if not c.quoted]
+    if not clauses or len(clauses) != len(query.groups[0].positive):
+        return None
+    parts = []
+    for clause in clauses:
+        if clause.reading is None:
+            return None
+        parts.append(" ".join(clause.reading))
+    reading = " ".join(parts)
+    if reading == " ".join(s for c in clauses for s in c.syllables):
+        return None
+    return names(reading) if names else reading

@@ -1,0 +1,195 @@
+"""In what order matching articles come: BM25F over words, proximity, and boosts.
+
+  BM25F      each word of the query scored once over title and body together (Robertson
+             and Zaragoza's BM25F: field weights applied to the term frequency before it
+             saturates); a word of several syllables through its adjacent pairs (_b); a
+             second BM25F over the form with the diacritics as typed (or as read from an
+             unaccented query) ranks that form above other readings
+  proximity  the longest run of the query's syllables standing in order, per field, as
+             in Sphinx's proximity_bm25 ranker: the whole query as a phrase in the title
+             > in the body > some of its words next to each other > scattered
+  boosts     the query is the article's title (known-item search), a phrase of its
+             title, or the name of a person or agency the article is tagged with
+
+  diacritics each word of the query the article holds as one pyvi word with the
+             diacritics as typed (or as read from an unaccented query): "động đất"
+             before "đồng đạt"
+
+Articles are then ordered by how many words of the query they match (a relaxed query's
+partial matches last), how many they hold with each syllable's diacritics as typed, the
+score, and the date (newer first).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .analysis import fold, fold_syllable
+from .matching import FIELDS, Match
+from .query import ParsedQuery
+from .schema import pair_terms
+
+# The weights, in one place.
+K1, B = 1.2, 0.75
+FIELD_WEIGHT = {"title": 3.0, "body": 1.0}
+EXACT = 1.0          # the BM25F of the word as typed (or read), added to the folded one's
+PROXIMITY = 6.0      # × field weight × the share of the query's syllables in the longest run
+BODY_PHRASE = 6.0    # the whole query, in order, in the body
+TITLE_PHRASE = 40.0  # the whole query as a phrase of the title (checked exactly) ...
+TITLE_EXACT = 2.0    # ... × this when with the diacritics as typed or read
+TITLE_FOLDED = 0.25  # ... × this when the query has diacritics and the title other ones
+EXACT_WORD = 12.0    # each word of the query the article holds with the diacritics as typed
+KNOWN_ITEM = 200.0   # the query is the whole title
+ENTITY = 30.0        # the query is a person or agency the article is tagged with
+RERANK = 200         # how many top articles have their titles checked
+
+
+class Ranker:
+    """Scores and orders the matches of one query on one snapshot."""
+
+    def __init__(self, snap, query: ParsedQuery):
+        self.snap = snap
+        self.store = snap.store
+        self.query = query
+        self.clauses = query.positive_clauses()
+
+    # -- scores ----------------------------------------------------------------
+
+    def scores(self, match: Match) -> np.ndarray:
+        store, n = self.store, self.store.doc_count
+        scores = np.zeros(n, np.float32)
+        for clause in self.clauses:
+            folded = clause.folded
+            if len(folded) == 1:
+                self._bm25f(scores, "_f", folded[0])
+            else:
+                rarest = min(pair_terms(list(folded)),
+                             key=lambda p: store.doc_frequency("body_b", p))
+                self._bm25f(scores, "_b", rarest)
+            accented = clause.accented
+            if accented:
+                if len(accented) == 1:
+                    self._bm25f(scores, "_s", accented[0], EXACT)
+                else:
+                    self._bm25f(scores, "_w", "_".join(accented), EXACT)
+        self._proximity(scores, match.mask)
+        self._entity(scores)
+        return scores
+
+    def _bm25f(self, scores, suffix: str, term: str, weight: float = 1.0) -> None:
+        bm25f(self.store, scores, suffix, term, weight)
+
+    def _sequence(self) -> list[str]:
+        """The folded syllables of the query's words, in the order typed (first group)."""
+        group = self.query.groups[0]
+        return [s for c in group.positive for s in c.folded]
+
+    def _proximity(self, scores, candidates) -> None:
+        seq = self._sequence()
+        if len(seq) < 2:
+            return
+        pairs = pair_terms(seq)
+        for field in FIELDS:
+            run = np.zeros(self.store.doc_count, np.int16)
+            longest = np.zeros(self.store.doc_count, np.int16)
+            for pair in pairs:
+                present = self.store.mask(field + "_b", pair)
+                run = np.where(present, run + 1, 0).astype(np.int16)
+                np.maximum(longest, run, out=longest)
+            share = longest.astype(np.float32) / len(pairs)
+            scores += PROXIMITY * FIELD_WEIGHT[field] * share * candidates
+            if field == "body":
+                scores += BODY_PHRASE * ((longest == len(pairs)) & candidates)
+
+    def _entity(self, scores) -> None:
+        if len(self.query.groups) != 1 or not self.clauses:
+            return
+        name = " ".join(s for c in self.query.groups[0].positive for s in c.folded)
+        if " " not in name:
+            return
+        for facet in ("person", "agency"):
+            ids = self.snap.facet_value_ids(facet, name)
+            if ids:
+                column = self.snap.columns[facet]
+                scores[column.pair_docs[np.isin(column.pair_vals, ids)]] += ENTITY
+
+    def exact_words(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """For each article, how many of the query's words with diacritics (as typed or
+        read) it holds in that form: (with each syllable so written somewhere, as one pyvi
+        word); None if the query has no such word. The first orders, the second scores."""
+        store, n = self.store, self.store.doc_count
+        parts = whole = None
+        for clause in self.clauses:
+            accented = clause.accented
+            if not accented or all(fold(s) == s for s in accented):
+                continue
+            if parts is None:
+                parts, whole = np.zeros(n, np.int16), np.zeros(n, np.int16)
+            held = np.ones(n, bool)
+            for s in accented:
+                if fold(s) != s:
+                    held &= store.mask("title_s", s) | store.mask("body_s", s)
+            parts += held
+            if len(accented) > 1:
+                word = "_".join(accented)
+                whole += store.mask("title_w", word) | store.mask("body_w", word)
+            else:
+                whole += held
+        return None if parts is None else (parts, whole)
+
+    # -- order -----------------------------------------------------------------
+
+    def order(self, docs: np.ndarray, scores: np.ndarray, match: Match) -> np.ndarray:
+        snap = self.snap
+        s = scores[docs].astype(np.float64)
+        self._title_boosts(docs, s)
+        exact = self.exact_words()
+        keys = (docs, -snap.newest_key[docs], -s)
+        if exact is not None:
+            s += EXACT_WORD * exact[1][docs]
+            keys = (docs, -snap.newest_key[docs], -s, -exact[0][docs])
+        if match.relaxed:
+            keys += (-match.words[docs],)
+        return docs[np.lexsort(keys)]
+
+    def _title_boosts(self, docs, s) -> None:
+        """Exact checks on the titles of the best few hundred: the whole query as the title
+        or as a phrase of it, with its diacritics or others."""
+        group = self.query.groups[0]
+        if len(self.query.groups) != 1 or not group.positive:
+            return
+        wanted = " ".join(self._sequence())
+        accented = [c.accented or c.syllables for c in group.positive]
+        exact = " ".join(s2 for a in accented for s2 in a)
+        typed_diacritics = self.query.has_diacritics
+        for i in np.argsort(-s)[:RERANK]:
+            title = self.snap.title_syllables(docs[i])
+            folded = " ".join(fold_syllable(x) for x in title.split(" "))
+            if f" {wanted} " not in f" {folded} ":
+                continue
+            if f" {exact} " in f" {title} ":
+                boost = TITLE_PHRASE * TITLE_EXACT
+            else:
+                boost = TITLE_PHRASE * (TITLE_FOLDED if typed_diacritics else 1.0)
+            if folded == wanted:
+                boost += KNOWN_ITEM * (1.0 if exact == title or not typed_diacritics else 0.5)
+            s[i] += boost
+
+
+def bm25f(store, scores, suffix: str, term: str, weight: float = 1.0) -> None:
+    """Add weight × BM25F of term over the title and body fields ending in suffix."""
+    acc = None
+    for field in FIELDS:
+        docs, tfs = store.postings(field + suffix, term)
+        if not docs.size:
+            continue
+        lengths, avg = store.lengths(field + "_f")  # a field's length in syllables
+        if acc is None:
+            acc = np.zeros(store.doc_count, np.float32)
+        acc[docs] += FIELD_WEIGHT[field] * tfs / (1.0 - B + B * lengths[docs] / avg)
+    if acc is None:
+        return
+    docs = np.flatnonzero(acc)
+    df = docs.size
+    idf = np.log(1.0 + (store.live_count - df + 0.5) / (df + 0.5))
+    tf = acc[docs]
+    scores[docs] += weight * idf * tf * (K1 + 1.0) / (tf + K1)
