@@ -104,7 +104,8 @@ class Snapshot:
         if self._names is None:
             names = {}
             for value in (v for f in ("person", "agency") for v in self.columns[f].values):
-                names.setdefault(value.lower(), value)
+                if " " in value:  # a one-syllable "name" is as often a common word
+                    names.setdefault(value.lower(), value)
             for value in place_names():
                 names.setdefault(value.lower(), value)
             self._names = names
@@ -113,7 +114,7 @@ class Snapshot:
         while i < len(words):
             for n in range(min(MAX_NAME_SYLLABLES, len(words) - i), 0, -1):
                 cased = self._names.get(" ".join(words[i:i + n]))
-                if cased and (n > 1 or cased != cased.lower()):
+                if cased:
                     out.append(cased)
                     i += n
                     break
@@ -123,8 +124,10 @@ class Snapshot:
         return " ".join(out)
 
     def warm(self) -> int:
-        """Cache the posting lists common queries need; how many were read."""
+        """Cache the posting lists common queries need, and the vocabulary; how many
+        posting lists were read."""
         try:
+            self.vocabulary
             return sum(self.store.warm(field, count) for field, count in WARM_TERMS)
         except Exception:  # closed by a newer swap meanwhile: nothing to warm
             return 0

@@ -175,17 +175,40 @@ def group_words(sylls: list[str], vocabulary) -> list[tuple[list[str], tuple[str
         words.append(sylls[start:end])
         end = start
     words.reverse()
-    out = []
-    for word in words:
-        forms = vocabulary.forms(" ".join(word))
-        reading = None
-        if forms:
-            total = sum(c for _, c in forms)
-            form, count = forms[0]
-            if count >= CLEAR_SHARE * total:
-                reading = tuple(form.split(" "))
-        out.append((word, reading))
-    return out
+    readings = [_clear(vocabulary.forms(" ".join(word))) for word in words]
+    # A lone syllable is read in context: the forms of it its neighbours stand with.
+    for i, word in enumerate(words):
+        if len(word) == 1:
+            readings[i] = _in_context(vocabulary, words, readings, i) or readings[i]
+    return [(word, tuple(r.split(" ")) if r else None) for word, r in zip(words, readings)]
+
+
+def _clear(forms: list[tuple[str, int]]) -> str | None:
+    """The most frequent form, if it has a clear share of all."""
+    total = sum(c for _, c in forms)
+    return forms[0][0] if forms and forms[0][1] >= CLEAR_SHARE * total else None
+
+
+def _in_context(vocabulary, words, readings, i) -> str | None:
+    """The form of the lone syllable words[i] that its neighbours (as read, when they
+    are) stand with most often in the archive's titles."""
+    syllable = words[i][0]
+    counts: dict[str, int] = {}
+    if i > 0:
+        prev = words[i - 1][-1]
+        prev_form = readings[i - 1].split(" ")[-1] if readings[i - 1] else None
+        for pair, n in vocabulary.pair_forms(f"{prev} {syllable}").items():
+            a, b = pair.split(" ")
+            if prev_form is None or a == prev_form:
+                counts[b] = counts.get(b, 0) + n
+    if i + 1 < len(words):
+        nxt = words[i + 1][0]
+        next_form = readings[i + 1].split(" ")[0] if readings[i + 1] else None
+        for pair, n in vocabulary.pair_forms(f"{syllable} {nxt}").items():
+            a, b = pair.split(" ")
+            if next_form is None or b == next_form:
+                counts[a] = counts.get(a, 0) + n
+    return _clear(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _interpretation(query: ParsedQuery, names) -> str | None:
