@@ -1,4 +1,5 @@
-"""Which articles match a query: every word, with its syllables adjacent.
+"""Which articles match a query: every word, with its syllables adjacent (question words
+such as "vì sao" excepted, query.py).
 
 A word of several syllables ("công an") matches where its folded syllables stand next to
 each other in the title or the body, found through the _b fields of adjacent syllable
@@ -59,11 +60,11 @@ def match(store: PostingStore, query: ParsedQuery, within: np.ndarray) -> Match:
             if clause.negated:
                 allowed &= ~clause_mask(store, clause)
         count = np.zeros(n, np.int8)
-        for clause in group.positive:
+        for clause in group.required:
             count += clause_mask(store, clause)
-        full |= allowed & (count == len(group.positive))
+        full |= allowed & (count == len(group.required))
         words = np.maximum(words, np.where(allowed, count, 0).astype(np.int8))
-        candidates.append((allowed, count, len(group.positive)))
+        candidates.append((allowed, count, len(group.required)))
     if len(candidates) != 1 or candidates[0][2] < 2 or int((full & within).sum()) >= ENOUGH:
         return Match(full, words, False)
     allowed, count, total = candidates[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .analysis import fold, has_diacritics, normalize, syllables
 from .segment import segment
@@ -26,6 +27,16 @@ OOV_LOG_PROB = -25.0       # a syllable the archive never writes (a typo, a fore
 _TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
+def _read_question_words() -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "question_words.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(" ".join(fold(s) for s in syllables(line))
+                     for line in lines if line.strip() and not line.startswith("#"))
+
+
+QUESTION_WORDS = _read_question_words()
+
+
 @dataclass(frozen=True)
 class Clause:
     """One word (or quoted phrase) of the query: its syllables must stand adjacent."""
@@ -34,6 +45,7 @@ class Clause:
     quoted: bool = False
     # For a word typed without diacritics: its likeliest written form, when clear.
     reading: tuple[str, ...] | None = None
+    optional: bool = False          # a question word ("vì sao"): ranks, need not match
 
     @property
     def folded(self) -> tuple[str, ...]:
@@ -59,6 +71,13 @@ class Group:
     @property
     def positive(self) -> list[Clause]:
         return [c for c in self.clauses if not c.negated]
+
+    @property
+    def required(self) -> list[Clause]:
+        """The positive clauses an article must match: all but question words, unless
+        the query is nothing but question words."""
+        needed = [c for c in self.positive if not c.optional]
+        return needed or self.positive
 
 
 @dataclass
@@ -96,7 +115,7 @@ def parse_query(text: str, vocabulary=None, names=None) -> ParsedQuery:
             budget[0] -= 1
 
     def flush():
-        for clause in _read_words(" ".join(run), vocabulary):
+        for clause in _question_words(_numbers_joined(_read_words(" ".join(run), vocabulary))):
             add(clause)
         run.clear()
 
@@ -112,6 +131,10 @@ def parse_query(text: str, vocabulary=None, names=None) -> ParsedQuery:
         elif bare.startswith("-") and len(bare) > 1:
             flush()
             add(Clause(tuple(syllables(bare[1:])), negated=True))
+        elif len(syllables(bare)) > 1:
+            # Syllables joined without a space ("TP.HCM", "covid-19") stand together.
+            flush()
+            add(Clause(tuple(syllables(bare))))
         else:
             run.append(bare)
     flush()
@@ -145,6 +168,42 @@ def _read_words(text: str, vocabulary) -> list[Clause]:
             out.append(Clause(tuple(word)))
     if plain:
         out += [Clause(tuple(w), reading=r) for w, r in group_words(plain, vocabulary)]
+    return out
+
+
+def _numbers_joined(clauses: list[Clause]) -> list[Clause]:
+    """A number belongs to the word before it: "bão số 2" is about "số 2", not any 2
+    ("lớp 10", "quận 1", "năm 2017"), so the two must stand together."""
+    out: list[Clause] = []
+    for clause in clauses:
+        prev = out[-1] if out else None
+        if (prev is not None and len(clause.syllables) == 1 and clause.syllables[0].isdigit()
+                and len(prev.syllables) == 1 and not prev.syllables[0].isdigit()):
+            reading = prev.reading + clause.syllables if prev.reading else None
+            out[-1] = Clause(prev.syllables + clause.syllables, reading=reading)
+        else:
+            out.append(clause)
+    return out
+
+
+def _question_words(clauses: list[Clause]) -> list[Clause]:
+    """Runs of clauses that spell a question word ("vì" + "sao") become one optional clause."""
+    out, i = [], 0
+    while i < len(clauses):
+        for n in (3, 2, 1):
+            run = clauses[i:i + n]
+            folded = " ".join(s for c in run for s in c.folded)
+            if len(run) == n and folded in QUESTION_WORDS:
+                sylls = tuple(s for c in run for s in c.syllables)
+                readings = [c.reading or c.syllables for c in run]
+                reading = tuple(s for r in readings for s in r) if all(
+                    c.reading or c.accented for c in run) else None
+                out.append(Clause(sylls, reading=reading, optional=True))
+                i += n
+                break
+        else:
+            out.append(clauses[i])
+            i += 1
     return out
 
 
