@@ -32,7 +32,7 @@ from .schema import ANALYSIS_VERSION
 from .storage import IndexNotFound
 from .vocabulary import Vocabulary
 
-WARM_TERMS = (("body_f", 2000), ("title_f", 500), ("body_s", 1000), ("body_b", 1000))
+WARM_TERMS = (("body_f", 2000), ("title_f", 500), ("body_s", 1000))  # see Snapshot.warm
 MAX_NAME_SYLLABLES = 6   # the longest name whose capitals an interpretation restores
 
 

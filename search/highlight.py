@@ -31,12 +31,6 @@ def terms_for(words) -> Terms:
     return terms
 
 
-def query_terms(q: str, vocabulary=None) -> Terms:
-    """The terms to mark for a query string: its words, not those it excludes."""
-    from .query import parse_query  # query imports pyvi; only this needs it here
-    return terms_for(c.syllables for c in parse_query(q, vocabulary).positive_clauses())
-
-
 def _matches(text: str, terms: frozenset) -> list[tuple[int, int, tuple]]:
     """(start, end, word) of each occurrence of a word of terms in text."""
     if not terms:

@@ -184,7 +184,7 @@ def test_article_page(server):
     assert status == 200
     _, doc = server.get_json(f"/api/article/{article_id}")
     assert html.escape(doc["title"].split()[0]) in body
-    assert "<mark>nghi</mark>" in body.lower() or "<mark>Nghi</mark>" in body
+    assert "<mark>nghi</mark>" in body.lower() or "<mark>nghi can</mark>" in body.lower()
     assert body.count("<p>") >= len([p for p in doc["body"].split("\n") if p.strip()])
     assert "Bài liên quan" in body
     related = re.findall(r'<ol class="related-list">(.*?)</ol>', body, re.S)
@@ -243,3 +243,15 @@ def test_suggestion(server):
     _, _, body = server.get("/", {"q": "Lâm Đồnh"})
     assert api["suggestion"]
     assert "Có phải bạn muốn tìm" in body and html.escape(api["suggestion"]) in body
+
+
+def test_interpretation_and_relaxed_notes(server):
+    _, api = server.get_json("/api/search", {"q": "cong an tinh lam dong"})
+    _, _, body = server.get("/", {"q": "cong an tinh lam dong"})
+    assert api["interpretation"]
+    assert f'Kết quả cho: <strong lang="vi">{html.escape(api["interpretation"])}</strong>' in body
+    _, _, accented = server.get("/", {"q": "công an tỉnh Lâm Đồng"})
+    assert "Kết quả cho:" not in accented and "hầu hết các từ" not in accented
+    q = "vì sao công an tỉnh Lâm Đồng bắt khẩn cấp nghi can giết người tại Đà Lạt"
+    _, _, relaxed = server.get("/", {"q": q})
+    assert "hầu hết các từ" in relaxed

@@ -264,3 +264,23 @@ def test_month_or_day_zero_is_invalid(server):
     for value in ("2022-00", "2022-05-00", "2022-00-05"):
         status, data = server.get_json("/api/search", {"date_from": value})
         assert status == 400 and "date_from" in data["error"]
+
+
+def test_interpretation_and_relaxed_fields(server):
+    data = search(server, q="cong an tinh lam dong")
+    assert data["interpretation"] and fold(data["interpretation"]) == "cong an tinh lam dong"
+    assert data["interpretation"] != "cong an tinh lam dong"
+    assert search(server, q="công an tỉnh Lâm Đồng")["interpretation"] is None
+    assert data["relaxed"] is False
+    long = search(server, q="vì sao công an tỉnh Lâm Đồng bắt khẩn cấp nghi can giết người tại Đà Lạt")
+    assert long["relaxed"] is True and long["total"] >= 10
+    hits, _ = all_hits(server, q=long["query"])
+    assert len(hits) == long["total"]
+
+
+def test_cli_json_has_interpretation_and_relaxed(index_dir):
+    from conftest import run_timtin
+    out = run_timtin("search", "dong dat", "--json", "--index", index_dir)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert "interpretation" in data and "relaxed" in data

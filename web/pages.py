@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from search.entities import canonical_agency
-from search.highlight import highlight, query_terms
+from search.highlight import highlight
 from search.request import InvalidRequest, SearchRequest
 from search.storage import IndexNotFound
 
@@ -254,7 +254,7 @@ def article(article_id):
                             f"Không có bài nào mang mã «{article_id}». Có thể bài đã bị xoá "
                             "khỏi chỉ mục, hoặc đường dẫn bị sai.")
     q = " ".join((request.args.get("q") or "").split())[:500]
-    terms = query_terms(q) if q else frozenset()
+    terms = eng.marks(q) if q else frozenset()
     paragraphs = [highlight(p.strip(), terms) for p in doc["body"].split("\n") if p.strip()]
     related = []
     for hit in eng.related(article_id, limit=5):
