@@ -135,7 +135,10 @@ def _plain(html: str, color: bool) -> str:
 
 def _print_result(result: dict, color: bool) -> None:
     first = (result["page"] - 1) * result["per_page"]
-    click.echo(f"{result['total']} articles ({result['took_ms']:.0f} ms)")
+    click.echo(f"{result['total']} articles ({result['took_ms']:.0f} ms)"
+               + (", some missing a word of the query" if result["relaxed"] else ""))
+    if result["interpretation"]:
+        click.echo(f"Kết quả cho: {result['interpretation']}")
     if result["suggestion"]:
         click.echo(f"Có phải bạn muốn tìm: {result['suggestion']}")
     for n, hit in enumerate(result["hits"], first + 1):

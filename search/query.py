@@ -11,6 +11,7 @@ Nghệ An". Each word becomes a clause whose syllables must stand adjacent (matc
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,10 +58,11 @@ class Clause:
 
     @property
     def accented(self) -> tuple[str, ...] | None:
-        """The form that ranks as exact: as typed with diacritics, or the clear reading."""
-        if any(has_diacritics(s) for s in self.syllables):
-            return self.syllables
-        return self.reading
+        """The form that ranks as exact: the clear reading of what was typed, or what was
+        typed when it has diacritics."""
+        if self.reading:
+            return self.reading
+        return self.syllables if any(has_diacritics(s) for s in self.syllables) else None
 
 
 @dataclass
@@ -154,11 +156,11 @@ def _read_words(text: str, vocabulary) -> list[Clause]:
         return [Clause(tuple(s)) for s in (syllables(t) for t in segment(text)) if s]
     if not has_diacritics(text):
         return [Clause(tuple(w), reading=r) for w, r in group_words(sylls, vocabulary)]
-    # pyvi reads case, so it gets the text as typed; what it leaves as a run of single
-    # unaccented syllables ("công an tinh lam dong") is grouped as an unaccented query.
+    # pyvi reads case, so it gets the text as typed; what it leaves as runs of single
+    # syllables ("công an tinh lam dong", "công an lâm đồng") is grouped by the vocabulary.
     out, plain = [], []
     for word in (syllables(t) for t in segment(text)):
-        if len(word) == 1 and not has_diacritics(word[0]):
+        if len(word) == 1:
             plain.append(word[0])
             continue
         if plain:
@@ -208,8 +210,10 @@ def _question_words(clauses: list[Clause]) -> list[Clause]:
 
 
 def group_words(sylls: list[str], vocabulary) -> list[tuple[list[str], tuple[str, ...] | None]]:
-    """Unaccented syllables → the likeliest words the archive writes, each with its
-    likeliest written form when that form is clear (None otherwise).
+    """Syllables pyvi could not group (typed without diacritics, or in lower case) → the
+    likeliest words the archive writes, each with its likeliest written form when that
+    form is clear (None otherwise). A syllable typed with diacritics only fits forms that
+    have them so ("lâm đồng" is the word "Lâm Đồng", not "làm đồng").
 
     A unigram model over the archive's words (the segmentation maximising the product of
     the words' probabilities), as for Chinese or Japanese text without spaces."""
@@ -219,8 +223,7 @@ def group_words(sylls: list[str], vocabulary) -> list[tuple[list[str], tuple[str
         for start in range(max(0, end - MAX_WORD_SYLLABLES), end):
             if best[start][0] == float("-inf"):
                 continue
-            word = " ".join(sylls[start:end])
-            lp = vocabulary.log_prob(word)
+            lp, _ = _word_stats(vocabulary, sylls[start:end])
             if lp is None:
                 if end - start > 1:
                     continue
@@ -234,12 +237,29 @@ def group_words(sylls: list[str], vocabulary) -> list[tuple[list[str], tuple[str
         words.append(sylls[start:end])
         end = start
     words.reverse()
-    readings = [_clear(vocabulary.forms(" ".join(word))) for word in words]
+    readings = [_clear(_word_stats(vocabulary, word)[1]) for word in words]
     # A lone syllable is read in context: the forms of it its neighbours stand with.
     for i, word in enumerate(words):
-        if len(word) == 1:
+        if len(word) == 1 and not has_diacritics(word[0]):
             readings[i] = _in_context(vocabulary, words, readings, i) or readings[i]
     return [(word, tuple(r.split(" ")) if r else None) for word, r in zip(words, readings)]
+
+
+def _word_stats(vocabulary, typed: list[str]) -> tuple[float | None, list[tuple[str, int]]]:
+    """(log-probability, written forms) of the typed syllables as one word of the archive,
+    counting only the forms that fit the diacritics typed."""
+    key = " ".join(fold(s) for s in typed)
+    lp = vocabulary.log_prob(key)
+    if lp is None:
+        return None, []
+    forms = vocabulary.forms(key)
+    if not any(has_diacritics(s) for s in typed):
+        return lp, forms
+    fitting = [(f, c) for f, c in forms
+               if all(t == w or not has_diacritics(t) for t, w in zip(typed, f.split(" ")))]
+    if not fitting:
+        return None, []
+    return lp + math.log(sum(c for _, c in fitting) / sum(c for _, c in forms)), fitting
 
 
 def _clear(forms: list[tuple[str, int]]) -> str | None:
@@ -254,14 +274,14 @@ def _in_context(vocabulary, words, readings, i) -> str | None:
     syllable = words[i][0]
     counts: dict[str, int] = {}
     if i > 0:
-        prev = words[i - 1][-1]
+        prev = fold(words[i - 1][-1])
         prev_form = readings[i - 1].split(" ")[-1] if readings[i - 1] else None
         for pair, n in vocabulary.pair_forms(f"{prev} {syllable}").items():
             a, b = pair.split(" ")
             if prev_form is None or a == prev_form:
                 counts[b] = counts.get(b, 0) + n
     if i + 1 < len(words):
-        nxt = words[i + 1][0]
+        nxt = fold(words[i + 1][0])
         next_form = readings[i + 1].split(" ")[0] if readings[i + 1] else None
         for pair, n in vocabulary.pair_forms(f"{syllable} {nxt}").items():
             a, b = pair.split(" ")

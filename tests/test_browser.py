@@ -238,7 +238,9 @@ def test_unaccented_query(tab):
     assert api["total"] > 0 and api["total"] == accented["total"]
     assert tab.hit_ids() == [h["id"] for h in api["hits"]]
     marks = page.locator(".hit mark").all_inner_texts()
-    assert any(m.lower() in ("công", "lâm", "đồng") for m in marks)
+    # Whole words are marked, in any of their written forms.
+    assert any(m.lower() in ("công an", "lâm đồng") for m in marks), marks
+    assert tab.page.locator(".interpretation").inner_text().startswith("Kết quả cho:")
 
 
 def test_script_query_is_text(tab):
