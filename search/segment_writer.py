@@ -161,8 +161,9 @@ class GroupedSegmentWriter(SegmentWriter):
                 lengths = ([reader.doc_field_length(d, fieldname, 0)
                             for d in range(reader.doc_count_all())] if field.scorable else None)
                 fixed = field.format.fixed_value_size()
+                shared: dict = {}
                 for btext, postings in terms:
-                    _write_term(fw, btext, postings, lengths, fixed)
+                    _write_term(fw, btext, postings, lengths, fixed, shared)
                 fw.finish_field()
             fw.close()
         finally:
@@ -193,17 +194,31 @@ class _CountingFile:
         return getattr(self._f, name)
 
 
-def _write_term(fw, btext: bytes, postings: list, lengths: list | None, fixed) -> None:
+def _write_term(fw, btext: bytes, postings: list, lengths: list | None, fixed,
+                shared: dict | None = None) -> None:
     """Write one term's posting list in W3 blocks, the bytes W3PostingsWriter would write
-    (but for compression, which each block records for itself), and its W3TermInfo row."""
+    (but for compression, which each block records for itself), and its W3TermInfo row.
+
+    Terms of one field found once, in the same document with the same weight and value,
+    have the same posting block: it is written once and their rows all point at it (most
+    pairs of syllables occur in one article of a segment: a block each doubled the index)."""
     if len(postings) == 3:  # most terms of a segment are in one document
+        key = tuple(postings)
+        known = shared.get(key) if shared is not None else None
+        if known is not None:
+            fw._tindex.add(pack_ushort(fw._fieldid) + btext, known)
+            return
         block, info = _single_posting(*postings, lengths, fixed)
     else:
+        key = None
         block, info = _posting_blocks(postings, lengths, fixed)
     postfile = fw._postfile
     start = postfile.tell()
     postfile.write(block)
-    fw._tindex.add(pack_ushort(fw._fieldid) + btext, info + pack_long(start) + pack_int(len(block)))
+    row = info + pack_long(start) + pack_int(len(block))
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext, row)
+    if key is not None and shared is not None:
+        shared[key] = row
 
 
 def _single_posting(docnum: int, weight: float, value: bytes, lengths: list | None, fixed):
