@@ -16,7 +16,8 @@
              before "đồng đạt"
 
 Articles are then ordered by how many words of the query they match (a relaxed query's
-partial matches last), how many they hold with each syllable's diacritics as typed, the
+partial matches last), how many they hold with each syllable's diacritics as typed (for a
+query typed with diacritics; an unaccented query's reading only adds to the score), the
 score, and the date (newer first).
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ TITLE_PHRASE = 40.0  # the whole query as a phrase of the title (checked exactly
 TITLE_EXACT = 2.0    # ... × this when with the diacritics as typed or read
 TITLE_FOLDED = 0.25  # ... × this when the query has diacritics and the title other ones
 EXACT_WORD = 12.0    # each word of the query the article holds with the diacritics as typed
+READING = 6.0        # each word an unaccented query's reading finds so written, syllable by syllable
 KNOWN_ITEM = 200.0   # the query is the whole title
 ENTITY = 30.0        # the query is a person or agency the article is tagged with
 RERANK = 200         # how many top articles have their titles checked
@@ -146,7 +148,12 @@ class Ranker:
         keys = (docs, -snap.newest_key[docs], -s)
         if exact is not None:
             s += EXACT_WORD * exact[1][docs]
-            keys = (docs, -snap.newest_key[docs], -s, -exact[0][docs])
+            if self.query.has_diacritics:
+                # Diacritics the reader typed are meant: those articles come first.
+                keys = (docs, -snap.newest_key[docs], -s, -exact[0][docs])
+            else:
+                # A reading is only the likeliest guess: a boost, not an order.
+                s += READING * exact[0][docs]
         if match.relaxed:
             keys += (-match.words[docs],)
         return docs[np.lexsort(keys)]

@@ -170,3 +170,16 @@ def test_quoted_phrases_exclusion_and_or_keep_their_meaning(rel_engine):
     either, _ = all_ids(rel_engine, "động đất OR lũ lụt")
     floods, _ = all_ids(rel_engine, "lũ lụt")
     assert set(either) == set(quakes) | set(floods)
+
+
+def test_a_title_typed_as_a_query_finds_its_article_first(rel_engine):
+    """Known-item search, with the title's diacritics and without them."""
+    articles = relevance_articles()
+    same = {}
+    for a in articles + TWINS:
+        same.setdefault(fold(a["title"]), set()).add(a["id"])
+    for a in articles[::2]:
+        k = len(same[fold(a["title"])])
+        for q in (a["title"], fold(a["title"])):
+            ids = [h["id"] for h in run(rel_engine, q, per_page=k).hits]
+            assert a["id"] in ids, q
