@@ -65,7 +65,7 @@ class Snapshot:
                                 "timtin: rebuild it with `timtin reindex --full`")
         self.lock = threading.RLock()  # Whoosh file objects are not thread-safe
         self.ix = whoosh_index.open_dir(str(gen))
-        self.store = PostingStore(self.ix.searcher(), self.lock)
+        self.store = PostingStore(self.ix.searcher(), self.lock, gen)
         try:
             reader = self.searcher.reader()
             empty = not reader.doc_count_all()  # an empty index has no columns at all

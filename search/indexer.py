@@ -24,8 +24,8 @@ from .analysis import SYLLABLE_RE, fold_syllable, syllables
 from .corpus import Article, Problem, corpus_files, read_corpus
 from .entities import extract_entities
 from .facets import facet_record
-from .schema import (ANALYSIS_VERSION, build_schema, frequency_postings, pair_terms,
-                     positional_postings, value_postings)
+from .pairs import article_pairs
+from .schema import ANALYSIS_VERSION, build_schema, frequency_postings, positional_postings, value_postings
 from .segment import segment
 from .segment_writer import GroupedSegmentWriter
 from .vocabulary import Vocabulary
@@ -81,8 +81,6 @@ def analyse(article: Article, seq=(0, 0)) -> dict:
         # Only syllables with diacritics: without any, the folded field says it all.
         title_s=frequency_postings([s for s, f in zip(title_syl, title_folded) if s != f]),
         body_s=frequency_postings([s for s, f in zip(body_syl, body_folded) if s != f]),
-        title_b=frequency_postings(pair_terms(title_folded)),
-        body_b=frequency_postings(pair_terms(body_folded)),
         title_w=frequency_postings(word_terms([title_tokens])),
         body_w=frequency_postings(word_terms(body_tokens)),
         date=date or "",
@@ -94,6 +92,7 @@ def analyse(article: Article, seq=(0, 0)) -> dict:
         title=article.title, body=article.body, source_name=article.source,
         category=article.category, url=article.url, author=article.author,
         agencies=ents.agencies, persons=ents.persons, seq=seq,
+        _pairs={"title": article_pairs(title_folded), "body": article_pairs(body_folded)},
     )
 
 

@@ -2,8 +2,8 @@
 such as "vì sao" excepted, query.py).
 
 A word of several syllables ("công an") matches where its folded syllables stand next to
-each other in the title or the body, found through the _b fields of adjacent syllable
-pairs (schema.py): one posting list a pair, whatever pyvi made of the article. A phrase of
+each other in the title or the body, found through the index of adjacent syllable pairs
+(pairs.py): one posting list a pair, whatever pyvi made of the article. A phrase of
 three or more syllables needs each of its adjacent pairs in the same field.
 
 When few articles match every word of a long query, articles that match all words but
@@ -18,7 +18,7 @@ import numpy as np
 
 from .postings import PostingStore
 from .query import Clause, ParsedQuery
-from .schema import pair_terms
+from .pairs import adjacent
 
 FIELDS = ("title", "body")
 ENOUGH = 10   # fewer complete matches than this, and a query is relaxed
@@ -40,8 +40,8 @@ def clause_mask(store: PostingStore, clause: Clause) -> np.ndarray:
             m = store.mask(field + "_f", folded[0])
         else:
             m = None
-            for pair in pair_terms(list(folded)):
-                pm = store.mask(field + "_b", pair)
+            for pair in adjacent(folded):
+                pm = store.pair_mask(field, pair)
                 m = pm if m is None else m & pm
         out = m if out is None else out | m
     return out

@@ -12,14 +12,18 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .pairs import PairIndex, pair_key
+from .storage import IndexNotFound
+
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
 class PostingStore:
     """One searcher's postings as arrays: global doc numbers and term frequencies."""
 
-    def __init__(self, searcher, lock: threading.RLock, cache_size: int = 50_000):
+    def __init__(self, searcher, lock: threading.RLock, folder, cache_size: int = 50_000):
         self.searcher = searcher
+        self.folder = folder  # the generation's folder, where the pair indexes are
         self.lock = lock
         self.leaves = list(searcher.reader().leaf_readers())
         self.doc_count = searcher.doc_count_all()
@@ -32,6 +36,7 @@ class PostingStore:
         self.live_count = int(self.live.sum())
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._cache: OrderedDict = OrderedDict()
+        self._pairs = None  # the segments' pair indexes, opened on first use
         self._cache_size = cache_size
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
@@ -94,6 +99,48 @@ class PostingStore:
         with self.lock:
             return [t for t in terms
                     if any((field, t.encode("utf-8")) in reader for reader, _ in self.leaves)]
+
+    def pair_postings(self, field: str, pair: tuple[str, str]):
+        """(doc numbers, frequencies) of the live documents whose field ("title" or
+        "body") holds the two folded syllables next to each other (pairs.py)."""
+        key = (field, pair)
+        with self.lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            code = pair_key(*pair)
+            docs, tfs = [], []
+            for index, offset in self._pair_indexes():
+                d, t = index.postings(field, code)
+                if d.size:
+                    docs.append(d.astype(np.int32) + offset)
+                    tfs.append(t.astype(np.float32))
+            if docs:
+                d, t = np.concatenate(docs), np.concatenate(tfs)
+                keep = self.live[d]
+                result = (d[keep], t[keep])
+            else:
+                result = _EMPTY
+            self._cache[key] = result
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return result
+
+    def pair_mask(self, field: str, pair: tuple[str, str]) -> np.ndarray:
+        out = np.zeros(self.doc_count, bool)
+        out[self.pair_postings(field, pair)[0]] = True
+        return out
+
+    def _pair_indexes(self):
+        if self._pairs is None:
+            try:
+                self._pairs = [(PairIndex(self.folder, reader.segment().segment_id()), offset)
+                               for reader, offset in self.leaves
+                               if reader.segment() is not None]  # an empty index has none
+            except FileNotFoundError as e:
+                raise IndexNotFound(f"{e}: rebuild the index with `timtin reindex --full`") from None
+        return self._pairs
 
     def doc_frequency(self, field: str, term: str) -> int:
         return int(self.postings(field, term)[0].size)

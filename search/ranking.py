@@ -2,7 +2,7 @@
 
   BM25F      each word of the query scored once over title and body together (Robertson
              and Zaragoza's BM25F: field weights applied to the term frequency before it
-             saturates); a word of several syllables through its adjacent pairs (_b); a
+             saturates); a word of several syllables through its adjacent pairs (pairs.py); a
              second BM25F over the form with the diacritics as typed (or as read from an
              unaccented query) ranks that form above other readings
   proximity  the longest run of the query's syllables standing in order, per field, as
@@ -27,7 +27,7 @@ import numpy as np
 from .analysis import fold, fold_syllable
 from .matching import FIELDS, Match
 from .query import ParsedQuery
-from .schema import pair_terms
+from .pairs import adjacent
 
 # The weights, in one place.
 K1, B = 1.2, 0.5     # B below the usual 0.75: news articles run from 100 to 10,000 words (dev set)
@@ -64,9 +64,9 @@ class Ranker:
             if len(folded) == 1:
                 self._bm25f(scores, "_f", folded[0])
             else:
-                rarest = min(pair_terms(list(folded)),
-                             key=lambda p: store.doc_frequency("body_b", p))
-                self._bm25f(scores, "_b", rarest)
+                rarest = min(adjacent(folded),
+                             key=lambda p: store.pair_postings("body", p)[0].size)
+                self._bm25f(scores, "pairs", rarest)
             accented = clause.accented
             if accented:
                 if len(accented) == 1:
@@ -89,12 +89,12 @@ class Ranker:
         seq = self._sequence()
         if len(seq) < 2:
             return
-        pairs = pair_terms(seq)
+        pairs = adjacent(seq)
         for field in FIELDS:
             run = np.zeros(self.store.doc_count, np.int16)
             longest = np.zeros(self.store.doc_count, np.int16)
             for pair in pairs:
-                present = self.store.mask(field + "_b", pair)
+                present = self.store.pair_mask(field, pair)
                 run = np.where(present, run + 1, 0).astype(np.int16)
                 np.maximum(longest, run, out=longest)
             share = longest.astype(np.float32) / len(pairs)
@@ -182,11 +182,13 @@ class Ranker:
             s[i] += boost
 
 
-def bm25f(store, scores, suffix: str, term: str, weight: float = 1.0) -> None:
-    """Add weight × BM25F of term over the title and body fields ending in suffix."""
+def bm25f(store, scores, suffix: str, term, weight: float = 1.0) -> None:
+    """Add weight × BM25F of term over the title and body fields ending in suffix (or, with
+    suffix "pairs", of a pair of adjacent syllables: a word of several syllables)."""
     acc = None
     for field in FIELDS:
-        docs, tfs = store.postings(field + suffix, term)
+        docs, tfs = (store.pair_postings(field, term) if suffix == "pairs"
+                     else store.postings(field + suffix, term))
         if not docs.size:
             continue
         lengths, avg = store.lengths(field + "_f")  # a field's length in syllables

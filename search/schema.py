@@ -8,9 +8,6 @@ fields hold no redundancy:
   {title,body}_f  folded syllables with positions: matching and phrases ("cong an")
   {title,body}_s  the syllables that carry diacritics, frequencies: ranks matches with
                   the diacritics as typed higher (a syllable without any is in _f already)
-  {title,body}_b  folded pairs of adjacent syllables ("cong an"), frequencies: a word or
-                  phrase of the query matches where its syllables stand adjacent, however
-                  pyvi segmented the article; also the proximity signal (ranking.py)
   {title,body}_w  pyvi compound words, frequencies: ranks whole-word matches with the
                   diacritics as typed higher ("công_an"; one-syllable words are in _s)
   date, year, month, source, agency, person: facet terms, one per value (Whoosh's own
@@ -30,7 +27,7 @@ MAX_TERM_CHARS = 64  # longer "syllables" are noise (base64, URLs) and bloat the
 
 # Bump when the analysis or this schema changes: the next reindex then rebuilds whole,
 # and a server refuses an index of another version (with a message saying to rebuild).
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 
 
@@ -105,11 +102,6 @@ def frequency_postings(terms: list[str]):
 _FREQ = [(float(n), pack_uint(n)) for n in range(256)]  # (weight, encoded) of small counts
 
 
-def pair_terms(folded: list[str]) -> list[str]:
-    """Each syllable with the next: the terms of a _b field."""
-    return [a + " " + b for a, b in zip(folded, folded[1:])]
-
-
 def value_postings(values):
     return [(v.encode("utf-8"), 1, 1.0, emptybytes) for v in dict.fromkeys(values) if v]
 
@@ -120,7 +112,6 @@ def build_schema() -> fields.Schema:
         key=ColumnOnly(),            # "id\thash", read by an incremental reindex
         title_f=PreAnalyzed(positions=True), body_f=PreAnalyzed(positions=True),
         title_s=PreAnalyzed(), body_s=PreAnalyzed(),
-        title_b=PreAnalyzed(), body_b=PreAnalyzed(),
         title_w=PreAnalyzed(), body_w=PreAnalyzed(),
         title_syllables=ColumnOnly(),  # the title's lower-cased syllables, space-separated
         facets=ColumnOnly(),           # date, source, agencies, persons (facets.facet_record)

@@ -22,10 +22,13 @@ from itertools import groupby
 from operator import itemgetter, sub
 from pickle import dumps
 
+import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
+
+from .pairs import PairIndex, PairWriter
 
 BLOCK = 128           # postings per block: Whoosh's default block limit
 COMPRESS_ABOVE = 256  # bytes; zlib's set-up costs more than it saves on tiny blocks
@@ -121,12 +124,16 @@ class GroupedSegmentWriter(SegmentWriter):
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = GroupedPostings(ix.storage.folder, limitmb)
+        self.pairs = PairWriter()
 
     def add_document(self, **fields):
+        """fields as Whoosh takes them, plus `_pairs`: {field: (pair keys, counts)}."""
         self._check_state()
         pdw = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
+        for field, (keys, tfs) in (fields.get("_pairs") or {}).items():
+            self.pairs.add(docnum, field, keys, tfs)
         names = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, names)
         pdw.start_doc(docnum)
@@ -146,6 +153,28 @@ class GroupedSegmentWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def add_reader(self, reader):
+        """Whoosh merging an older segment into this one: its pairs come along, renumbered
+        as Whoosh renumbers its documents (in order, deleted ones left out)."""
+        base = self.docnum
+        n = reader.doc_count_all()
+        live = np.array([not reader.is_deleted(d) for d in range(n)], bool)
+        renumber = np.where(live, base + np.cumsum(live) - 1, -1).astype(np.int32)
+        try:
+            self.pairs.add_index(PairIndex(self.storage.folder, reader.segment().segment_id()),
+                                 renumber)
+        except FileNotFoundError:  # a segment Whoosh's own writer wrote: from its text
+            for old in np.flatnonzero(live).tolist():
+                self.pairs.add_text(int(renumber[old]), reader.stored_fields(old))
+        super().add_reader(reader)
+
+    def _finalize_segment(self):
+        # The pair index is written once the segment is complete (and assembled into its
+        # compound file, which would otherwise swallow it).
+        segment = super()._finalize_segment()
+        self.pairs.write(self.storage.folder, segment.segment_id())
+        return segment
 
     def _flush_segment(self):
         self.perdocwriter.close()

@@ -239,3 +239,30 @@ def test_cli_search_prints_results_and_exact_json(index_dir, engine):
     assert data == expected
     bad = run_timtin("search", "x", "--from", "2022-13", "--index", index_dir)
     assert bad.returncode == 2 and "date_from" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_word_matching_survives_incremental_runs_and_merges(tmp_path, test_articles, workers):
+    """The pair index beside each segment (search/pairs.py) follows the segments through
+    incremental runs, deletions and Whoosh's merges of small segments."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{k: a[k] for k in ("id", "title", "body", "date", "source")} for a in test_articles[:40]]
+    write_jsonl(corpus / "a.jsonl", rows)
+    index = tmp_path / "index"
+    reindex([corpus], index, workers=workers)
+    phrase = "chim cánh cụt hoàng đế"
+    for run in range(3):  # each run leaves a small segment; Whoosh merges them
+        changed = dict(rows[run], body=rows[run]["body"] + f" Đàn {phrase} số {run}.")
+        write_jsonl(corpus / "a.jsonl", [changed] + rows[run + 1:])  # the ones before: gone
+        reindex([corpus], index, workers=workers)
+        rows[run] = changed
+        engine = Engine(index)
+        found = [h["id"] for h in engine.search(SearchRequest(q=f'"{phrase}"', per_page=50)).hits]
+        assert found == [rows[run]["id"]]  # the earlier ones were deleted with their text
+        for r in rows[run + 1:run + 8]:  # untouched articles, in merged or linked segments
+            assert r["id"] in {h["id"] for h in engine.search(SearchRequest(q=r["title"])).hits}
+    gen = storage.current_generation(index)
+    segments = {p.name.split(".")[0] for p in gen.glob("*.seg")}
+    pair_files = {p.name.split(".")[0] for p in gen.glob("*.pairs_*")}
+    assert pair_files == segments  # none left behind by a merged segment
