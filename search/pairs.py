@@ -7,10 +7,10 @@ pairs of every article made the index twice as large and indexing three times sl
 term row and a posting block each, most pairs being found in one article), so they live
 in numpy arrays of their own, written with each segment and memory-mapped to read:
 
-  {segment}.pairs_{field}_keys.npy     the distinct pair hashes, sorted (uint64)
-  {segment}.pairs_{field}_starts.npy   where each key's postings start (int64, one more)
-  {segment}.pairs_{field}_docs.npy     the postings' segment document numbers (int32)
-  {segment}.pairs_{field}_tfs.npy      how often the pair occurs there (uint8, capped)
+  {segment}.pairs_{field}_keys.npy   each posting's pair hash, sorted (uint64): a pair's
+                                     postings are the run of its key (binary search)
+  {segment}.pairs_{field}_docs.npy   the postings' segment document numbers (int32)
+  {segment}.pairs_{field}_tfs.npy    how often the pair occurs there (uint8, capped)
 
 A pair's key is a 64-bit hash of its two folded syllables (each syllable's own hash,
 combined): distinct pairs share a key with probability ~2^-64. Whoosh deletes a segment's
@@ -29,7 +29,7 @@ from .analysis import fold_syllable, syllables
 
 FIELDS = ("title", "body")
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: (a, b) → a·MIX + b is a bijection in b
-_PARTS = ("keys", "starts", "docs", "tfs")
+_PARTS = ("keys", "docs", "tfs")
 
 
 @lru_cache(maxsize=500_000)
@@ -66,18 +66,20 @@ def _path(folder, segment_id: str, field: str, part: str) -> Path:
     return Path(folder) / f"{segment_id}.pairs_{field}_{part}.npy"
 
 
+_PARTITIONS = 16  # a flush sorts one key range at a time: memory stays a fraction of it
+_EDGES = np.array([p << 60 for p in range(1, _PARTITIONS)], np.uint64)
+
+
 class PairWriter:
     """Collects the pairs of a segment's documents, then writes the segment's pair index."""
 
     def __init__(self):
-        self.chunks = {f: ([], [], []) for f in FIELDS}  # keys, docnums, tfs
+        # Per field: chunks of (sorted keys, counts, a document number or an array of them).
+        self.chunks: dict[str, list] = {f: [] for f in FIELDS}
 
     def add(self, docnum: int, field: str, keys: np.ndarray, tfs: np.ndarray) -> None:
         if keys.size:
-            k, d, t = self.chunks[field]
-            k.append(keys)
-            d.append(np.full(keys.size, docnum, np.int32))
-            t.append(tfs)
+            self.chunks[field].append((keys, tfs, docnum))
 
     def add_text(self, docnum: int, stored: dict) -> None:
         """The pairs of a document's stored title and body."""
@@ -89,28 +91,42 @@ class PairWriter:
         """Every posting of another segment's pair index, its documents renumbered
         (renumber[old] = new, or -1 for a document left out)."""
         for field in FIELDS:
-            keys, starts, docs, tfs = index.fields[field]
-            new = renumber[np.asarray(docs)]
+            keys, docs, tfs = (np.asarray(a) for a in index.fields[field])
+            new = renumber[docs]
             keep = new >= 0
-            k, d, t = self.chunks[field]
-            k.append(np.repeat(np.asarray(keys), np.diff(np.asarray(starts)))[keep])
-            d.append(new[keep].astype(np.int32))
-            t.append(np.asarray(tfs)[keep])
+            if keep.any():
+                self.chunks[field].append((keys[keep], tfs[keep], new[keep].astype(np.int32)))
 
     def write(self, folder, segment_id: str) -> None:
+        """Each field's postings sorted by key (documents ascending within a key), written
+        one key range at a time: never all of them sorted in memory at once."""
         for field in FIELDS:
-            k, d, t = self.chunks[field]
-            keys = np.concatenate(k) if k else np.zeros(0, np.uint64)
-            docs = np.concatenate(d) if d else np.zeros(0, np.int32)
-            tfs = np.concatenate(t) if t else np.zeros(0, np.uint8)
-            self.chunks[field] = ([], [], [])
-            order = np.argsort(keys, kind="stable")  # documents were added in order
-            keys, docs, tfs = keys[order], docs[order], tfs[order]
-            del order
-            distinct, starts = np.unique(keys, return_index=True)
-            starts = np.append(starts, keys.size).astype(np.int64)
-            for part, arr in zip(_PARTS, (distinct, starts, docs, tfs)):
-                np.save(_path(folder, segment_id, field, part), arr, allow_pickle=False)
+            chunks, self.chunks[field] = self.chunks[field], []
+            total = sum(k.size for k, _, _ in chunks)
+            bounds = [np.concatenate(([0], np.searchsorted(k, _EDGES), [k.size])) for k, _, _ in chunks]
+            files = {part: open(_path(folder, segment_id, field, part), "wb") for part in _PARTS}
+            try:
+                for part, dtype in zip(_PARTS, (np.uint64, np.int32, np.uint8)):
+                    np.lib.format.write_array_header_1_0(files[part], {
+                        "descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+                        "fortran_order": False, "shape": (total,)})
+                for p in range(_PARTITIONS):
+                    keys, docs, tfs = [], [], []
+                    for (k, t, d), b in zip(chunks, bounds):
+                        lo, hi = b[p], b[p + 1]
+                        if hi > lo:
+                            keys.append(k[lo:hi])
+                            tfs.append(t[lo:hi])
+                            docs.append(np.full(hi - lo, d, np.int32) if isinstance(d, int) else d[lo:hi])
+                    if not keys:
+                        continue
+                    keys, docs, tfs = np.concatenate(keys), np.concatenate(docs), np.concatenate(tfs)
+                    order = np.argsort(keys, kind="stable")  # chunks came in document order
+                    for part, arr in zip(_PARTS, (keys, docs, tfs)):
+                        arr[order].tofile(files[part])
+            finally:
+                for f in files.values():
+                    f.close()
 
 
 class PairIndex:
@@ -126,8 +142,7 @@ class PairIndex:
 
     def postings(self, field: str, key: int) -> tuple[np.ndarray, np.ndarray]:
         """(segment document numbers, counts) of the articles holding the pair in field."""
-        keys, starts, docs, tfs = self.fields[field]
-        i = int(np.searchsorted(keys, np.uint64(key)))
-        if i >= keys.size or int(keys[i]) != key:
-            return np.zeros(0, np.int32), np.zeros(0, np.uint8)
-        return np.asarray(docs[starts[i]:starts[i + 1]]), np.asarray(tfs[starts[i]:starts[i + 1]])
+        keys, docs, tfs = self.fields[field]
+        k = np.uint64(key)
+        lo, hi = int(np.searchsorted(keys, k, "left")), int(np.searchsorted(keys, k, "right"))
+        return np.asarray(docs[lo:hi]), np.asarray(tfs[lo:hi])
