@@ -254,7 +254,7 @@ class Engine:
             else:
                 order = docs[np.lexsort((docs, snap.oldest_key[docs]))]
             start = (req.page - 1) * req.per_page
-            terms = terms_for(c.syllables for c in query.positive_clauses())
+            terms = _marked(query)
             page = [self._hit(snap, d, scores, terms) for d in order[start:start + req.per_page]]
             suggestion = self._suggest(snap, query, total) if not query.is_empty else None
         return SearchResult(req, total, page, facets, suggestion,
@@ -264,8 +264,7 @@ class Engine:
 
     def marks(self, q: str):
         """The words a page marks for query q (highlight.highlight's terms)."""
-        query = self.snapshot().parse(q)
-        return terms_for(c.syllables for c in query.positive_clauses())
+        return _marked(self.snapshot().parse(q))
 
     def _hit(self, snap: Snapshot, docnum: int, scores, terms) -> dict:
         doc = snap.stored(docnum)
@@ -346,6 +345,10 @@ _LETTERS = ("abcdefghijklmnopqrstuvwxyzđàáảãạăằắẳẵặâầấ�
             "ùúủũụưừứửữựỳýỷỹỵ")
 MAX_SUGGEST_SYLLABLES = 3   # rare syllables corrected per query: bounds the work
 MAX_SUGGEST_CHARS = 12
+
+
+def _marked(query: ParsedQuery):
+    return terms_for(c.syllables for c in query.positive_clauses())
 
 
 def _edits1(word: str) -> set[str]:

@@ -57,23 +57,25 @@ class PostingStore:
 
     def postings(self, field: str, term: str):
         """(doc numbers, term frequencies) of the live documents having term in field."""
-        key = (field, term)
+        def read():
+            btext = term.encode("utf-8")
+            for reader, offset in self.leaves:
+                if (field, btext) in reader:
+                    ids, ws = _read_all(reader._terms.matcher(field, btext, reader.schema[field].format))
+                    yield np.asarray(ids, np.int32) + offset, np.asarray(ws, np.float32)
+        return self._cached((field, term), read)
+
+    def _cached(self, key, read):
+        """The live part of the postings read() yields per segment, concatenated, cached."""
         with self.lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-            btext = term.encode("utf-8")
-            docs, tfs = [], []
-            for reader, offset in self.leaves:
-                if (field, btext) not in reader:
-                    continue
-                m = reader._terms.matcher(field, btext, reader.schema[field].format)
-                ids, ws = _read_all(m)
-                docs.append(np.asarray(ids, np.int32) + offset)
-                tfs.append(np.asarray(ws, np.float32))
-            if docs:
-                d, t = np.concatenate(docs), np.concatenate(tfs)
+            parts = list(read())
+            if parts:
+                d = np.concatenate([p[0] for p in parts])
+                t = np.concatenate([p[1] for p in parts])
                 keep = self.live[d]  # postings of deleted documents stay on disk until a merge
                 result = (d[keep], t[keep])
             else:
@@ -103,29 +105,13 @@ class PostingStore:
     def pair_postings(self, field: str, pair: tuple[str, str]):
         """(doc numbers, frequencies) of the live documents whose field ("title" or
         "body") holds the two folded syllables next to each other (pairs.py)."""
-        key = (field, pair)
-        with self.lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        def read():
             code = pair_key(*pair)
-            docs, tfs = [], []
             for index, offset in self._pair_indexes():
                 d, t = index.postings(field, code)
                 if d.size:
-                    docs.append(d.astype(np.int32) + offset)
-                    tfs.append(t.astype(np.float32))
-            if docs:
-                d, t = np.concatenate(docs), np.concatenate(tfs)
-                keep = self.live[d]
-                result = (d[keep], t[keep])
-            else:
-                result = _EMPTY
-            self._cache[key] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-            return result
+                    yield d.astype(np.int32) + offset, t.astype(np.float32)
+        return self._cached((field, pair), read)
 
     def pair_mask(self, field: str, pair: tuple[str, str]) -> np.ndarray:
         out = np.zeros(self.doc_count, bool)

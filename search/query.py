@@ -155,22 +155,21 @@ def _read_words(text: str, vocabulary) -> list[Clause]:
     if vocabulary is None:
         return [Clause(tuple(s)) for s in (syllables(t) for t in segment(text)) if s]
     if not has_diacritics(text):
-        return [Clause(tuple(w), reading=r) for w, r in group_words(sylls, vocabulary)]
+        return _grouped(sylls, vocabulary)
     # pyvi reads case, so it gets the text as typed; what it leaves as runs of single
     # syllables ("công an tinh lam dong", "công an lâm đồng") is grouped by the vocabulary.
     out, plain = [], []
     for word in (syllables(t) for t in segment(text)):
         if len(word) == 1:
             plain.append(word[0])
-            continue
-        if plain:
-            out += [Clause(tuple(w), reading=r) for w, r in group_words(plain, vocabulary)]
+        elif word:
+            out += _grouped(plain, vocabulary) + [Clause(tuple(word))]
             plain = []
-        if word:
-            out.append(Clause(tuple(word)))
-    if plain:
-        out += [Clause(tuple(w), reading=r) for w, r in group_words(plain, vocabulary)]
-    return out
+    return out + _grouped(plain, vocabulary)
+
+
+def _grouped(sylls: list[str], vocabulary) -> list[Clause]:
+    return [Clause(tuple(w), reading=r) for w, r in group_words(sylls, vocabulary)] if sylls else []
 
 
 def _numbers_joined(clauses: list[Clause]) -> list[Clause]:
@@ -197,9 +196,8 @@ def _question_words(clauses: list[Clause]) -> list[Clause]:
             folded = " ".join(s for c in run for s in c.folded)
             if len(run) == n and folded in QUESTION_WORDS:
                 sylls = tuple(s for c in run for s in c.syllables)
-                readings = [c.reading or c.syllables for c in run]
-                reading = tuple(s for r in readings for s in r) if all(
-                    c.reading or c.accented for c in run) else None
+                reading = (tuple(s for c in run for s in c.accented)
+                           if all(c.accented for c in run) else None)
                 out.append(Clause(sylls, reading=reading, optional=True))
                 i += n
                 break

@@ -62,23 +62,20 @@ class Ranker:
         for clause in self.clauses:
             folded = clause.folded
             if len(folded) == 1:
-                self._bm25f(scores, "_f", folded[0])
+                bm25f(store, scores, "_f", folded[0])
             else:
                 rarest = min(adjacent(folded),
                              key=lambda p: store.pair_postings("body", p)[0].size)
-                self._bm25f(scores, "pairs", rarest)
+                bm25f(store, scores, "pairs", rarest)
             accented = clause.accented
             if accented:
                 if len(accented) == 1:
-                    self._bm25f(scores, "_s", accented[0], EXACT)
+                    bm25f(store, scores, "_s", accented[0], EXACT)
                 else:
-                    self._bm25f(scores, "_w", "_".join(accented), EXACT)
+                    bm25f(store, scores, "_w", "_".join(accented), EXACT)
         self._proximity(scores, match.mask)
         self._entity(scores)
         return scores
-
-    def _bm25f(self, scores, suffix: str, term: str, weight: float = 1.0) -> None:
-        bm25f(self.store, scores, suffix, term, weight)
 
     def _sequence(self) -> list[str]:
         """The folded syllables of the query's words, in the order typed (first group)."""
@@ -105,7 +102,7 @@ class Ranker:
     def _entity(self, scores) -> None:
         if len(self.query.groups) != 1 or not self.clauses:
             return
-        name = " ".join(s for c in self.query.groups[0].positive for s in c.folded)
+        name = " ".join(self._sequence())
         if " " not in name:
             return
         for facet in ("person", "agency"):
