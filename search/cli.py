@@ -158,15 +158,17 @@ def _print_result(result: dict, color: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 to accept connections from other hosts.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes (default: the CPU count).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per process.")
 @_index_option
-def serve(host, port, threads, index_dir):
-    """Serve the web search and the JSON API with a production WSGI server (waitress).
+def serve(host, port, workers, threads, index_dir):
+    """Serve the web search and the JSON API with a production WSGI server (gunicorn),
+    from several processes on one port.
 
-    A reindex is picked up without a restart."""
-    import waitress
-
-    from web import create_app
+    A reindex is picked up without a restart; a worker that dies is replaced."""
+    from web.server import serve as run_server
 
     if storage.current_generation(index_dir) is None:
         corpus = _default_corpus()
@@ -182,13 +184,10 @@ def serve(host, port, threads, index_dir):
                 click.echo(summary.line(), err=True)
         else:
             click.echo(f"Warning: no index in {index_dir} yet; run `timtin reindex`.", err=True)
-    app = create_app({"INDEX_DIR": index_dir, "WARM_UP": True})
-    try:  # open the index and read the common posting lists before taking requests
-        app.extensions["timtin_engine"].snapshot().warm()
-    except IndexNotFound:
-        pass
-    click.echo(f"timtin: serving {index_dir} on http://{host}:{port}", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="timtin")
+    workers = workers or os.cpu_count() or 1
+    click.echo(f"timtin: serving {index_dir} on http://{host}:{port} "
+               f"({workers} process{'es' if workers > 1 else ''} × {threads} threads)", err=True)
+    run_server(index_dir, host, port, workers, threads)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
 
 from . import storage
-from .analysis import fold, syllables
+from .analysis import fold, fold_syllable, syllables
 from .entities import canonical_agency, place_names
 from .facets import FACETS, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
@@ -32,7 +32,6 @@ from .schema import ANALYSIS_VERSION
 from .storage import IndexNotFound
 from .vocabulary import Vocabulary
 
-WARM_TERMS = (("body_f", 2000), ("title_f", 500), ("body_s", 1000))  # see Snapshot.warm
 MAX_NAME_SYLLABLES = 6   # the longest name whose capitals an interpretation restores
 
 
@@ -70,7 +69,7 @@ class Snapshot:
             reader = self.searcher.reader()
             empty = not reader.doc_count_all()  # an empty index has no columns at all
             records = [] if empty else list(reader.column_reader("facets"))
-            self.titles = [] if empty else reader.column_reader("title_syllables")
+            self._title_column = [] if empty else reader.column_reader("title_syllables")
             self.columns, self.dates = load_facets(self.store, records)
         except BaseException:
             self.close()
@@ -83,6 +82,7 @@ class Snapshot:
         self._folded_values: dict[str, dict[str, list[int]]] = {}
         self._vocabulary: Vocabulary | None = None
         self._names: dict[str, str] | None = None
+        self._titles: tuple[list[str], list[str]] | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -123,18 +123,32 @@ class Snapshot:
                 i += 1
         return " ".join(out)
 
-    def warm(self) -> int:
-        """Cache the posting lists common queries need, and the vocabulary; how many
-        posting lists were read."""
+    def warm(self) -> None:
+        """Build what every search needs but none should wait for: the vocabulary, the
+        field lengths, titles and tables of names (the posting arrays need no warming)."""
         try:
             self.vocabulary
-            return sum(self.store.warm(field, count) for field, count in WARM_TERMS)
+            for field in ("title_f", "body_f"):
+                self.store.lengths(field)
+            self.cased("")
+            self.titles()
+            if self.store.doc_count:
+                self.stored(0)  # opens the stored documents' file
+            for facet in ("person", "agency"):
+                self.facet_value_ids(facet, "")
         except Exception:  # closed by a newer swap meanwhile: nothing to warm
-            return 0
+            pass
 
-    def title_syllables(self, docnum: int) -> str:
-        with self.lock:
-            return self.titles[int(docnum)]
+    def titles(self) -> tuple[list[str], list[str]]:
+        """Every title's lower-cased syllables and their folded form (space-separated), read
+        once: the ranker compares the best few hundred with the query."""
+        if self._titles is None:
+            with self.lock:
+                if self._titles is None:
+                    titles = list(self._title_column)
+                    folded = [" ".join(fold_syllable(x) for x in t.split(" ")) for t in titles]
+                    self._titles = (titles, folded)
+        return self._titles
 
     def facet_value_ids(self, name: str, folded_text: str) -> list[int]:
         """Ids of the facet values that read as folded_text once folded ("nguyen phu trong")."""
@@ -142,7 +156,7 @@ class Snapshot:
         if table is None:
             table = {}
             for vid, value in enumerate(self.columns[name].values):
-                table.setdefault(" ".join(fold(s) for s in syllables(value)), []).append(vid)
+                table.setdefault(" ".join(fold_syllable(s) for s in syllables(value)), []).append(vid)
             self._folded_values[name] = table
         return table.get(folded_text, [])
 
@@ -166,8 +180,8 @@ class Snapshot:
 
 class Engine:
     def __init__(self, index_dir, warm_up: bool = False):
-        """warm_up: read the most common posting lists in the background whenever a
-        snapshot opens (for a long-running server; a CLI search needs only its own)."""
+        """warm_up: prepare each snapshot in the background as it opens (for a
+        long-running server; a CLI search needs only its own)."""
         self.index_dir = Path(index_dir)
         self.warm_up = warm_up
         self._snapshot: Snapshot | None = None

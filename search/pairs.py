@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import fold_syllable, syllables
+from .term_arrays import mapped
 
 FIELDS = ("title", "body")
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: (a, b) → a·MIX + b is a bijection in b
@@ -138,11 +139,11 @@ class PairIndex:
             paths = [_path(folder, segment_id, field, part) for part in _PARTS]
             if not all(p.exists() for p in paths):
                 raise FileNotFoundError(f"no pair index for segment {segment_id} in {folder}")
-            self.fields[field] = [np.load(p, mmap_mode="r") for p in paths]
+            self.fields[field] = [mapped(p) for p in paths]
 
     def postings(self, field: str, key: int) -> tuple[np.ndarray, np.ndarray]:
         """(segment document numbers, counts) of the articles holding the pair in field."""
         keys, docs, tfs = self.fields[field]
         k = np.uint64(key)
         lo, hi = int(np.searchsorted(keys, k, "left")), int(np.searchsorted(keys, k, "right"))
-        return np.asarray(docs[lo:hi]), np.asarray(tfs[lo:hi])
+        return docs[lo:hi], tfs[lo:hi]

@@ -1,19 +1,20 @@
 """Whole posting lists as numpy arrays.
 
-Whoosh stores the postings; this module reads a term's postings block by block into
-arrays (cached per snapshot), so that matching (matching.py) and scoring (ranking.py) are
-array operations instead of Whoosh's per-document Python matchers: common words ("tình
-hình") match tens of thousands of articles, and a search must still take milliseconds.
+Matching (matching.py) and scoring (ranking.py) are array operations over posting lists,
+not Whoosh's per-document Python matchers: common words ("tình hình") match tens of
+thousands of articles, and a search must still take milliseconds. The lists are read
+from the arrays each segment carries (term_arrays.py, pairs.py), memory-mapped: shared by
+every serving process through the page cache, and ready the moment a snapshot opens.
 """
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 import numpy as np
 
 from .pairs import PairIndex, pair_key
 from .storage import IndexNotFound
+from .term_arrays import TermArrays, term_key
 
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
@@ -21,7 +22,7 @@ _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 class PostingStore:
     """One searcher's postings as arrays: global doc numbers and term frequencies."""
 
-    def __init__(self, searcher, lock: threading.RLock, folder, cache_size: int = 50_000):
+    def __init__(self, searcher, lock: threading.RLock, folder):
         self.searcher = searcher
         self.folder = folder  # the generation's folder, where the pair indexes are
         self.lock = lock
@@ -34,22 +35,22 @@ class PostingStore:
                     if reader.is_deleted(d):
                         self.live[offset + d] = False
         self.live_count = int(self.live.sum())
+        self.has_deletions = not self.live.all()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
-        self._cache: OrderedDict = OrderedDict()
         self._pairs = None  # the segments' pair indexes, opened on first use
-        self._cache_size = cache_size
+        try:
+            self._terms = [(TermArrays(folder, reader.segment().segment_id()), offset)
+                           for reader, offset in self.leaves if reader.segment() is not None]
+        except FileNotFoundError as e:
+            raise IndexNotFound(f"{e}: rebuild the index with `timtin reindex --full`") from None
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Every document's length in field, and the average over live documents."""
         with self.lock:
             known = self._lengths.get(field)
             if known is None:
-                arr = np.zeros(self.doc_count, np.float32)
-                for reader, offset in self.leaves:
-                    n = reader.doc_field_length
-                    # Whoosh gives None, not 0, for a document without the field.
-                    arr[offset:offset + reader.doc_count_all()] = [
-                        n(d, field, 0) or 0 for d in range(reader.doc_count_all())]
+                parts = [np.asarray(arrays.lengths(field)) for arrays, _ in self._terms]
+                arr = np.concatenate(parts) if parts else np.zeros(self.doc_count, np.float32)
                 live = arr[self.live]
                 avg = float(live.mean()) if live.size else 0.0
                 known = self._lengths[field] = (arr, avg if avg > 0 else 1.0)
@@ -58,49 +59,39 @@ class PostingStore:
     def postings(self, field: str, term: str):
         """(doc numbers, term frequencies) of the live documents having term in field."""
         def read():
-            btext = term.encode("utf-8")
-            for reader, offset in self.leaves:
-                if (field, btext) in reader:
-                    ids, ws = _read_all(reader._terms.matcher(field, btext, reader.schema[field].format))
-                    yield np.asarray(ids, np.int32) + offset, np.asarray(ws, np.float32)
-        return self._cached((field, term), read)
+            key = term_key(field, term)
+            for arrays, offset in self._terms:
+                d, t = arrays.postings(key)
+                if d.size:
+                    yield d, t, offset
+        return self._joined(read)
 
-    def _cached(self, key, read):
-        """The live part of the postings read() yields per segment, concatenated, cached."""
-        with self.lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-            parts = list(read())
-            if parts:
-                d = np.concatenate([p[0] for p in parts])
-                t = np.concatenate([p[1] for p in parts])
-                keep = self.live[d]  # postings of deleted documents stay on disk until a merge
-                result = (d[keep], t[keep])
-            else:
-                result = _EMPTY
-            self._cache[key] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-            return result
-
-    def warm(self, field: str, count: int) -> int:
-        """Read the posting lists of the field's `count` most frequent terms into the cache:
-        they are the slow ones to read (tens of thousands of postings), and the ones common
-        queries need. Takes the lock term by term, so requests go on meanwhile."""
-        with self.lock:
-            reader = self.searcher.reader()
-            terms = [t for _, t in reader.most_frequent_terms(field, count)] if self.doc_count else []
-        for term in terms:
-            self.postings(field, term.decode("utf-8") if isinstance(term, bytes) else term)
-        return len(terms)
+    def _joined(self, read):
+        """The live part of the postings read() yields per segment, as global document
+        numbers: as mapped when one segment has them and nothing is deleted, else joined
+        (a few microseconds; nothing is cached, so nothing is copied per process)."""
+        parts = list(read())
+        if not parts:
+            return _EMPTY
+        if len(parts) == 1 and not parts[0][2] and not self.has_deletions:
+            return parts[0][0], parts[0][1]
+        d = np.concatenate([p[0].astype(np.int32) + p[2] for p in parts])
+        t = np.concatenate([p[1] for p in parts])
+        if self.has_deletions:
+            keep = self.live[d]  # postings of deleted documents stay on disk until a merge
+            d, t = d[keep], t[keep]
+        return d, t
 
     def existing_terms(self, field: str, terms) -> list[str]:
-        """Those of terms that occur in field (checked without caching their postings)."""
-        with self.lock:
-            return [t for t in terms
-                    if any((field, t.encode("utf-8")) in reader for reader, _ in self.leaves)]
+        """Those of terms that occur in field."""
+        terms = list(terms)
+        if not terms:
+            return []
+        keys = np.array([term_key(field, t) for t in terms], np.uint64)
+        found = np.zeros(len(terms), bool)
+        for arrays, _ in self._terms:
+            found |= arrays.find(keys) >= 0
+        return [t for t, f in zip(terms, found) if f]
 
     def pair_postings(self, field: str, pair: tuple[str, str]):
         """(doc numbers, frequencies) of the live documents whose field ("title" or
@@ -110,8 +101,8 @@ class PostingStore:
             for index, offset in self._pair_indexes():
                 d, t = index.postings(field, code)
                 if d.size:
-                    yield d.astype(np.int32) + offset, t.astype(np.float32)
-        return self._cached((field, pair), read)
+                    yield d, t, offset
+        return self._joined(read)
 
     def pair_mask(self, field: str, pair: tuple[str, str]) -> np.ndarray:
         out = np.zeros(self.doc_count, bool)
@@ -140,21 +131,3 @@ class PostingStore:
         with self.lock:
             self.searcher.close()
 
-
-def _read_all(m):
-    """All (doc ids, weights) of a leaf matcher, a block at a time where the codec allows."""
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        ids, ws = [], []
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            ws.extend(m._weights)
-            m._next_block()
-        return ids, ws
-    ids, ws = [], []
-    while m.is_active():
-        ids.append(m.id())
-        ws.append(m.weight())
-        m.next()
-    return ids, ws

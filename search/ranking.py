@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .analysis import fold, fold_syllable
+from .analysis import fold
 from .matching import FIELDS, Match
 from .query import ParsedQuery
 from .pairs import adjacent
@@ -165,9 +165,9 @@ class Ranker:
         accented = [c.accented or c.syllables for c in group.positive]
         exact = " ".join(s2 for a in accented for s2 in a)
         typed_diacritics = self.query.has_diacritics
+        titles, folded_titles = self.snap.titles()
         for i in np.argsort(-s)[:RERANK]:
-            title = self.snap.title_syllables(docs[i])
-            folded = " ".join(fold_syllable(x) for x in title.split(" "))
+            title, folded = titles[docs[i]], folded_titles[docs[i]]
             if f" {wanted} " not in f" {folded} ":
                 continue
             if f" {exact} " in f" {title} ":

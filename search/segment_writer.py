@@ -29,6 +29,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .pairs import PairIndex, PairWriter
+from .term_arrays import TermArrayWriter
 
 BLOCK = 128           # postings per block: Whoosh's default block limit
 COMPRESS_ABOVE = 256  # bytes; zlib's set-up costs more than it saves on tiny blocks
@@ -125,6 +126,7 @@ class GroupedSegmentWriter(SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = GroupedPostings(ix.storage.folder, limitmb)
         self.pairs = PairWriter()
+        self.term_arrays = TermArrayWriter()
 
     def add_document(self, **fields):
         """fields as Whoosh takes them, plus `_pairs`: {field: (pair keys, counts)}."""
@@ -174,6 +176,8 @@ class GroupedSegmentWriter(SegmentWriter):
         # compound file, which would otherwise swallow it).
         segment = super()._finalize_segment()
         self.pairs.write(self.storage.folder, segment.segment_id())
+        self.term_arrays.write(self.storage.folder, segment.segment_id(), self.docnum,
+                               [name for name, f in self.schema.items() if f.scorable])
         return segment
 
     def _flush_segment(self):
@@ -191,8 +195,13 @@ class GroupedSegmentWriter(SegmentWriter):
                             for d in range(reader.doc_count_all())] if field.scorable else None)
                 fixed = field.format.fixed_value_size()
                 shared: dict = {}
+                serving = self.term_arrays if field.scorable else None
+                if serving is not None:
+                    serving.add_lengths(fieldname, lengths)
                 for btext, postings in terms:
                     _write_term(fw, btext, postings, lengths, fixed, shared)
+                    if serving is not None:
+                        serving.add_term(fieldname, btext, postings)
                 fw.finish_field()
             fw.close()
         finally:

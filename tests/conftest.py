@@ -92,12 +92,12 @@ def run_timtin(*args, **kwargs) -> subprocess.CompletedProcess:
 
 
 class Server:
-    def __init__(self, index_dir: Path, env: dict | None = None):
+    def __init__(self, index_dir: Path, env: dict | None = None, args=()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "search.cli", "serve", "--port", str(self.port),
-             "--index", str(index_dir)], cwd=ROOT, env={**os.environ, **(env or {})},
+             "--index", str(index_dir), *args], cwd=ROOT, env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 180  # may build a small index first
         while time.monotonic() < deadline:
@@ -127,6 +127,11 @@ class Server:
     def get_json(self, path: str, params=None):
         status, _, body = self.get(path, params)
         return status, json.loads(body)
+
+    def workers(self) -> list[int]:
+        """The pids of the server's worker processes (children of the gunicorn master)."""
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(p) for p in path.read_text().split()]
 
     def stop(self):
         self.proc.terminate()

@@ -1,5 +1,7 @@
 """`timtin serve` across a reindex, and without an index."""
 import json
+import os
+import signal
 import shutil
 import threading
 import time
@@ -67,5 +69,39 @@ def test_server_without_index_says_how_to_build_it(tmp_path):
         assert status == 503 and "timtin reindex" in data["error"]
         status, _, body = server.get("/")
         assert status == 503 and "timtin reindex" in body and "Traceback" not in body
+    finally:
+        server.stop()
+
+
+def _wait(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_workers_serve_one_port_and_a_dead_worker_is_replaced(index_dir):
+    server = Server(index_dir, args=("--workers", "2"))
+    try:
+        assert _wait(lambda: len(server.workers()) == 2)
+        first = server.workers()
+        os.kill(first[0], signal.SIGKILL)
+        # The other worker answers meanwhile; the master forks a new one.
+        for _ in range(5):
+            assert server.get_json("/api/search", {"q": "công an"})[0] == 200
+        assert _wait(lambda: len(server.workers()) == 2 and first[0] not in server.workers())
+        status, data = server.get_json("/api/search", {"q": "công an"})
+        assert status == 200 and data["total"] > 0
+    finally:
+        server.stop()
+
+
+def test_one_worker_is_one_process(index_dir):
+    server = Server(index_dir, args=("--workers", "1"))
+    try:
+        assert _wait(lambda: len(server.workers()) == 1)
+        assert server.get_json("/api/health")[0] == 200
     finally:
         server.stop()
