@@ -1,0 +1,237 @@
+"""Agencies (organisations) of a paragraph and of an article.
+
+Decides, per paragraph, which bodies are named: fixed names as written ("Quốc hội",
+"UEFA", known_orgs.txt), age-group sides ("U23 Việt Nam") and names read at a head
+(``org_names``) together with their parent bodies ("Phòng Cảnh sát hình sự Công an tỉnh
+Bến Tre"). Per article, it completes bare bodies with the article's province, attaches
+sub-units to a unique parent, and assembles the deduplicated canonical values.
+"""
+from __future__ import annotations
+
+from .canonical import canonical_agency
+from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _NOT_AGENCIES,
+                      _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _syll_split)
+from .org_names import _LC_FIRST, _Org, _org_at
+from .places import _choose_province
+from .tokens import _join, _match, _Para
+
+def _u_team(p: _Para, i: int):
+    """Age-group sides: "U23 Việt Nam", "U.22 Việt Nam", "U-19 Việt Nam", "U21 MU"."""
+    s = p.text[i]
+    n = p.n
+    num = None
+    e = i + 1
+    if len(s) in (3, 4) and s[0] == "U" and s[1:].isdigit():
+        num = s[1:]
+    elif s == "U" and i + 2 < n and p.text[i + 1] in (".", "-") and p.text[i + 2].isdigit():
+        num = p.text[i + 2]
+        e = i + 3
+    elif s == "U." and i + 1 < n and p.text[i + 1].isdigit():
+        num = p.text[i + 1]
+        e = i + 2
+    if num is None or not (2 <= len(num) <= 2) or e >= n or not p.cap[e]:
+        return None
+    f = _match_fixed(p, e)
+    if f:
+        return e + f[0], ["U" + num] + _syll_split(f[1])
+    m = _match(p.key, e, n, {k: 1 for k in _PLACES if k[0] == p.key[e]}, _PLACE_MAX) if p.key[e] in _PLACE_FIRST else None
+    if m:
+        return e + m[0], ["U" + num] + p.text[e:e + m[0]]
+    return None
+
+
+def _match_fixed(p: _Para, i: int):
+    if p.text[i] not in _FIXED_FIRST:
+        return None
+    for L in range(min(_FIXED_MAX, p.n - i), 0, -1):
+        v = _FIXED.get(tuple(p.text[i:i + L]))
+        if v is not None:
+            e = i + L
+            if e < p.n and p.cont[e] and p.cap[e] == 0:
+                return None
+            return L, v
+    return None
+
+
+def _find_agencies(p: _Para, used: list[bool], found: list):
+    """Append (kind, _Org-or-text) records in order of mention."""
+    n = p.n
+    i = 0
+    while i < n:
+        if used[i]:
+            i += 1
+            continue
+        c = p.cap[i]
+        k = p.key[i]
+        if c == 0 and k not in _LC_FIRST:
+            i += 1
+            continue
+        if c and p.text[i][0] == "U":
+            u = _u_team(p, i)
+            if u:
+                e, parts = u
+                for x in range(i, e):
+                    used[x] = True
+                found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
+                i = e
+                continue
+        if c:
+            f = _match_fixed(p, i)
+            if f is not None:
+                L, v = f
+                e = i + L
+                parts = _syll_split(v)
+                # "Chính phủ Myanmar", "Quốc hội Mỹ", "Quân đội Israel"
+                if v in ("Chính phủ", "Quốc hội") and e < n and p.cap[e] == 1 and p.key[e] in _PLACE_FIRST:
+                    m = _match(p.key, e, n, {kk: 1 for kk in _PLACES if kk[0] == p.key[e]}, _PLACE_MAX)
+                    if m:
+                        parts += p.text[e:e + m[0]]
+                        e += m[0]
+                # part of a longer capitalised name ("Samsung Galaxy") -> not the body
+                if e < n and p.cap[e] == 1 and p.tokcap[e] and v not in ("Chính phủ", "Quốc hội") \
+                        and v[0].isupper() and not p.text[e] in ("FC",) and _fixed_blocked(p, e):
+                    i = e
+                    continue
+                # "Goldman Sachs Group Inc", "Deutsche Bank AG", "Hà Nội FC"
+                while e < n and p.cap[e] and p.text[e].lower() in _FOREIGN_ORG_WORDS and p.text[e] != "City":
+                    parts = parts + [p.text[e]]
+                    e += 1
+                if e < n and p.text[e] == "." and parts[-1] in ("Inc", "Corp", "Co", "Ltd"):
+                    e += 1
+                for x in range(i, e):
+                    used[x] = True
+                found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
+                i = e
+                continue
+        o = _org_at(p, i)
+        if o is None:
+            i += 1
+            continue
+        chain = [o]
+        e = o.end
+        # parent bodies: "Phòng Cảnh sát hình sự Công an tỉnh Bến Tre",
+        # "Khoa sơ sinh Bệnh viện Phụ sản Hải Phòng", "Ủy ban Kiểm tra Thị ủy Điện Bàn"
+        while len(chain) < 4 and e < n:
+            j = e
+            if p.text[j] in ("-", "–", ",") and j + 1 < n and "sub" in chain[-1].flags:
+                j += 1
+            if j < n and p.cap[j]:
+                par = _org_at(p, j)
+                if par is not None and par.parse != "bare" and "sub" not in par.flags and (
+                        chain[-1].parse not in ("local", "party", "ministry") or "sub" in chain[-1].flags
+                        or chain[-1].place is None):
+                    if chain[-1].parse in ("local", "party") and chain[-1].place is not None:
+                        break
+                    if chain[-1].parse == "ministry" and chain[-1].place is not None:
+                        break
+                    chain.append(par)
+                    e = par.end
+                    continue
+                if par is None:
+                    f = _match_fixed(p, j) if p.cap[j] else None
+                    if f and "sub" in chain[-1].flags or (f and "mgmt" in chain[-1].flags):
+                        chain.append(_Org(j, j + f[0], _syll_split(f[1]), "fixed", frozenset()))
+                        e = j + f[0]
+                        continue
+            break
+        for x in range(i, e):
+            used[x] = True
+        found.append(("chain", chain))
+        # "Đảng ủy - UBND xã Gio Linh": a bare body shares the next one's place
+        if len(chain) == 1 and o.parse in ("bare", "party") and o.place is None and o.level is None \
+                and e + 1 < n and p.text[e] in ("-", "–", "và", ","):
+            nxt = _org_at(p, e + 1)
+            if nxt is not None and nxt.place is not None and nxt.parse in ("local", "party"):
+                o.parts = o.parts + ([nxt.level] if nxt.level else []) + list(nxt.place)
+                o.place, o.level, o.parse = nxt.place, nxt.level, "local"
+        i = e
+
+
+def _fixed_blocked(p: _Para, e: int) -> bool:
+    """A product-like word after a one-word fixed name ("Samsung Galaxy", "Apple Watch")
+    makes it part of a longer name."""
+    if p.cont[e]:
+        return True
+    return p.key[e] in _NOT_PERSON_WORDS and p.key[e] not in _FOREIGN_ORG_WORDS
+
+
+# --------------------------------------------------------------------------------------
+# Article level
+# --------------------------------------------------------------------------------------
+
+def _complete(o: _Org, prov_counts: dict):
+    """Parts of a body with the article's province added when it is written bare."""
+    parts = list(o.parts)
+    if o.place is not None:
+        return parts
+    if o.parse in ("local",) and o.level in ("tỉnh", "thành phố"):
+        pv = _choose_province(prov_counts, o.level)
+        if pv is None or pv[1] != o.level:
+            return None
+        return parts + pv[0].split()
+    if o.parse == "bare" and "prov" not in o.flags:
+        return None
+    if o.parse in ("local", "party") and o.level is not None:
+        return None  # "Công an huyện" with no name
+    if o.parse == "party" and o.head and o.head[0] in ("Tỉnh", "Thành"):
+        pv = _choose_province(prov_counts, "tỉnh" if o.head[0] == "Tỉnh" else "thành phố")
+        if pv is None or (pv[1] == "tỉnh") != (o.head[0] == "Tỉnh"):
+            return None
+        return parts + pv[0].split()
+    if o.parse == "party" and o.head and o.head[0] != "Đảng":
+        return None
+    if "prov" in o.flags and o.level is None:
+        pv = _choose_province(prov_counts, None)
+        if pv is None:
+            return parts
+        return parts + pv[1].split() + pv[0].split()
+    return parts
+
+
+def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
+    out: list[str] = []
+    seen = set()
+
+    def add(text):
+        if not text:
+            return
+        c = canonical_agency(text)
+        if c and c.lower() not in seen and c.lower() not in excluded and c not in _NOT_AGENCIES:
+            seen.add(c.lower())
+            out.append(c)
+
+    # a unique police body of the province, to attach "Phòng Cảnh sát ..." to
+    police = set()
+    for pi, kind, o in found:
+        if kind == "chain":
+            last = o[-1]
+            if last.head and last.head[0] == "Công" and last.level in ("tỉnh", "thành phố"):
+                c = _complete(last, prov_counts)
+                if c:
+                    police.add(_join(c))
+    hospitals = set()
+    for pi, kind, o in found:
+        if kind == "chain" and o[0].head == ["Bệnh", "viện"] and len(o) == 1:
+            hospitals.add(_join(o[0].parts))
+    for pi, kind, o in found:
+        if kind == "org":
+            add(_join(o.parts))
+            continue
+        chain = [x for x in o if "mgmt" not in x.flags]
+        if not chain:
+            continue
+        last = chain[-1]
+        tail = _complete(last, prov_counts)
+        if tail is None:
+            continue
+        parts = [s for x in chain[:-1] for s in x.parts] + tail
+        if len(chain) == 1 and "sub" in last.flags and last.parse == "name":
+            # a sub-unit written without its parent
+            if last.head == ["Phòng"] and len(last.parts) > 1 and last.parts[1] in ("Cảnh", "PC") and len(police) == 1:
+                parts = parts + _syll_split(next(iter(police)))
+            elif last.head == ["Khoa"] and len(hospitals) == 1:
+                parts = parts + _syll_split(next(iter(hospitals)))
+            elif len(parts) <= 2:
+                continue
+        add(_join(parts))
+    return out

@@ -1,0 +1,289 @@
+"""Reading one organisation's name at its head word.
+
+Decides whether an organisation head ("Công an", "Ủy ban nhân dân", "Sở", "Công ty" ...
+org_heads.txt) starts a name at a position, and how far the name runs: capitalised
+words, organisation words, "và"/"-" between capitalised words, a ministry, an
+administrative level and a place. The result is an ``_Org``; parent bodies and
+whole-article decisions are left to ``agencies``.
+"""
+from __future__ import annotations
+
+from .lexicon import (_FIXED_FIRST, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON,
+                      _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
+                      _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _syll_split)
+from .places import _match_level, _person_like_at, _place_after
+from .tokens import _Para, _match, _tok_end
+
+class _Org:
+    __slots__ = ("start", "end", "parts", "parse", "flags", "level", "place", "head")
+
+    def __init__(self, start, end, parts, parse, flags, level=None, place=None, head=None):
+        self.start, self.end, self.parts = start, end, parts
+        self.parse, self.flags, self.level, self.place, self.head = parse, flags, level, place, head
+
+
+# organisation heads that may be written in lower case before a capitalised name
+_LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công ty", "tập đoàn",
+             "ngân hàng", "bệnh viện", "tiệm vàng", "khách sạn", "viện", "học viện", "hãng",
+             "câu lạc bộ", "đội tuyển", "ủy ban", "văn phòng", "thanh tra", "khoa", "chi nhánh",
+             "tòa án", "viện kiểm sát", "đại học", "tổng công ty", "quỹ", "hiệp hội", "liên đoàn",
+             "quân đội"}
+
+_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện"}
+
+
+def _head_at(p: _Para, i: int):
+    if p.key[i] not in _HEAD_FIRST or (i > 0 and p.cont[i] and p.cap[i] == 0):
+        return None
+    m = _match(p.key, i, p.n, _HEADS, _HEAD_MAX)
+    if m is None:
+        return None
+    L, (parse, flags, canon) = m
+    e = i + L
+    # the head must end at a pyvi word boundary ("Trường_hợp" is no head) unless a
+    # capitalised syllable or an organisation word follows inside the word ("Sở_Y_tế",
+    # "Tổ_phòng_chống")
+    if e < p.n and p.cont[e] and p.cap[e] == 0:
+        te = _tok_end(p, e)
+        if tuple(p.key[e:te]) not in _ORG_WORDS:
+            return None
+    # capitalised, except "công an xã X", "ủy ban nhân dân huyện Y" with an explicit place,
+    # and "phòng Cảnh sát ...", "bệnh viện 115", "công ty Bảo Minh" before a capitalised name
+    if p.cap[i] == 0:
+        if parse == "local":
+            lv = _match_level(p, e)
+            if not lv or _place_after(p, e + lv[0]) is None:
+                return None
+        elif " ".join(p.key[i:e]) in _LC_HEADS and e < p.n:
+            if p.cap[e] == 0 and not (p.text[e].isdigit() and canon[0] == "Bệnh"):
+                return None
+            if p.cap[e] and (p.key[e] in _FUNC or _person_like_at(p, e) or p.text[e] in _FIXED_FIRST
+                             or (_match(p.key, e, p.n, _PLACES_D, _PLACE_MAX) and canon[0] not in ("Quân",))):
+                return None
+        elif p.key[i] == "phòng" and e + 1 < p.n and p.key[e] in ("cảnh", "pc") and p.cap[e]:
+            pass
+        else:
+            return None
+    return L, parse, flags, canon
+
+
+def _read_place(p: _Para, e: int):
+    """Level + place, or a bare province, at e -> (end, level, place syllables) or None."""
+    lv = _match_level(p, e)
+    if lv:
+        end = _place_after(p, e + lv[0])
+        if end is not None:
+            return end, lv[1], p.text[e + lv[0]:end]
+        return e + lv[0], lv[1], None
+    if e < p.n and p.cap[e] == 1:
+        m = _match(p.key, e, p.n, _PROV, 5)
+        if m:
+            return e + m[0], None, p.text[e:e + m[0]]
+    return None
+
+
+def _org_at(p: _Para, i: int, depth: int = 0):
+    """Read an organisation's name starting at i -> _Org or None."""
+    h = _head_at(p, i)
+    if h is None:
+        return None
+    L, parse, flags, canon = h
+    n = p.n
+    e = i + L
+    parts = list(canon)
+    if parse == "fixed":
+        return _Org(i, e, parts, parse, flags, head=canon)
+    if parse in ("local", "party"):
+        if e + 1 < n and p.key[e] == "việt" and p.key[e + 1] == "nam" and canon[-1] in ("quốc", "Quốc", "MTTQ"):
+            parts += ["Việt", "Nam"]
+            e += 2
+        level = place = None
+        r = _read_place(p, e)
+        if r is not None:
+            end, level, place = r
+            if level:
+                parts.append(level)
+            if place:
+                parts += place
+            e = end
+        elif parse == "party" or canon[0] != "Công":
+            # "Tỉnh ủy Lâm Đồng", "Tòa án nhân dân Trung cấp Thâm Quyến"
+            j = e
+            while j < n and p.cap[j] in (1, 2) and j - e < 5 and p.key[j] not in _FUNC and not _person_like_at(p, j):
+                j = _tok_end(p, j)
+            if j > e:
+                place = p.text[e:j]
+                parts += place
+                e = j
+                r2 = _read_place(p, e)
+                if r2 is not None and r2[2]:
+                    parts += ([r2[1]] if r2[1] else []) + r2[2]
+                    e = r2[0]
+        if place is None and level is None and parse == "local" and "prov" not in flags:
+            if canon[0] == "Công" and e < n and p.cap[e] == 2 and p.text[e] == "HN":
+                pass
+            return _Org(i, e, parts, "bare", flags, head=canon)
+        return _Org(i, e, parts, parse, flags, level, place, head=canon)
+    # ---- name-type heads
+    if "mgmt" in flags:
+        return _Org(i, e, parts, "name", flags, head=canon)
+    if "school" in flags:
+        if e >= n or not _match(p.key, e, n, _SCHOOL_KINDS, _SCHOOL_MAX):
+            return None
+    if canon == ["Hội"] and e < n:
+        # "Hội Nông dân", "Hội Khoa học ...": a common-noun word must follow (not "Hội An")
+        if p.cap[e] != 2 and (p.cap[e] == 0 or " ".join(p.key[e:e + 2]) not in _LEXICON):
+            return None
+    if canon[0] in ("Bộ", "Sở") and len(canon) == 1 and e < n:
+        mm = _match(p.key, e, n, _MINISTRIES, _MIN_MAX)
+        if mm and p.cap[i] == 0 and p.key[i] == "bộ" and p.cap[e] == 0:
+            mm = None
+        if mm and p.cap[e] != 0:
+            parts += _syll_split(mm[1])
+            e += mm[0]
+            level = place = None
+            r = _read_place(p, e)
+            if r is not None and (r[2] or r[1]):
+                e, level, place = r
+                if level:
+                    parts.append(level)
+                if place:
+                    parts += place
+            elif e < n and p.cap[e] == 1:
+                # "Bộ Ngoại giao Mỹ", "Bộ Quốc phòng Israel"
+                m = _match(p.key, e, n, {k: 1 for k in _PLACES if k[0] == p.key[e]}, _PLACE_MAX) \
+                    if p.key[e] in _PLACE_FIRST else None
+                if m:
+                    place = p.text[e:e + m[0]]
+                    parts += place
+                    e += m[0]
+            return _Org(i, e, parts, "ministry", flags, level, place, head=canon)
+    start_e = e
+    j = e
+    last_cap_lex = True   # the last capitalised word is a common word ("Cảnh sát"), not a proper name
+    named = "prov" not in flags and "sub" not in flags and canon[0] not in ("Sở", "Cục", "Tổng", "Vụ", "Viện", "Ủy", "Hội", "Ban", "Chi")
+    last = e          # end of the name read so far
+    parts_skip: list = []
+    ntok = 0          # name words read
+    after_place = False
+    level = place = None
+    while j < n:
+        c = p.cap[j]
+        s = p.text[j]
+        if c:
+            if after_place:
+                break
+            if True:
+                mo = _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX)
+                if mo and mo[0] >= 3:
+                    j += mo[0]
+                    last = j
+                    ntok += 1
+                    last_cap_lex = True
+                    continue
+            if ntok and c == 1 and (_ends_with_place(p, start_e, j) or (
+                    p.cap[j - 1] == 2 and p.text[j - 1] in _FIXED_FIRST)) and \
+                    not _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX):
+                break  # "... Liên quân Mỹ Dan Caine", "học viện MU Stephen Torpey"
+            if ntok and p.key[j] in _HEAD_FIRST and _head_at(p, j) is not None:
+                break  # a parent body: read by the caller
+            if ntok and _person_like_at(p, j) and (_ends_with_place(p, start_e, j) or (
+                    p.cap[j - 1] == 2 and p.text[j - 1] in _FIXED_FIRST) or p.key[j - 1] in ("ương",)):
+                break
+            if ntok and c == 1 and _ends_with_place(p, start_e, j) and not p.tokcap[j - 1] is False:
+                # "Bộ Ngoại giao Mỹ Heather Nauert": nothing after a country
+                if tuple(p.key[j - 1:j]) in _PLACES or _ends_with_place(p, start_e, j):
+                    break
+            if c == 1 and p.key[j] in _FUNC and p.tokcap[j] and _tok_end(p, j) == j + 1 and ntok:
+                break
+            j2 = _tok_end(p, j)
+            last_cap_lex = c == 2 or " ".join(p.key[j:j2]) in _LEXICON or (
+                j2 - j == 1 and p.key[j] in _LEX_SYLL and p.key[j] not in _GIVEN)
+            j = j2
+            last = j
+            ntok += 1
+            continue
+        if s[0].isdigit():
+            if len(s) <= 4 and s.isdigit() and j == last and (ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)):
+                j += 1
+                last = j
+                ntok += 1
+                continue
+            break
+        lv = _match_level(p, j)
+        if lv:
+            end = _place_after(p, j + lv[0])
+            if end is not None and named and ntok and not last_cap_lex and last == j:
+                break  # "Bệnh viện Chợ Rẫy TP Hồ Chí Minh" -> "Bệnh viện Chợ Rẫy"
+            if end is not None and (ntok or j == start_e):
+                level, place = lv[1], p.text[j + lv[0]:end]
+                j = end
+                last = j
+                after_place = True
+                ntok += 1
+                continue
+            break
+        if s in ("và", "&", "-", "–") and ntok and j == last and j + 1 < n and p.cap[j + 1] \
+                and _head_at(p, j + 1) is None and not after_place:
+            j += 1
+            continue
+        if s == "(" and ntok and j == last and j + 3 < n and p.cap[j + 1] == 2 and p.text[j + 2] == ")" \
+                and p.cap[j + 3] == 0 and _match(p.key, j + 3, n, _ORG_WORDS, _ORG_WORDS_MAX):
+            del_span = (j, j + 3)
+            parts_skip.append(del_span)
+            j += 3
+            continue
+        if s == "," and ntok and j == last and j + 1 < n and p.cap[j + 1] == 1:
+            # "Cứu nạn, cứu hộ" / "Văn hóa, Thể thao và Du lịch" style lists
+            m = _match(p.key, j + 1, n, _ORG_WORDS, _ORG_WORDS_MAX)
+            if m and j + 1 + m[0] < n and p.key[j + 1 + m[0]] in ("và",):
+                j += 1
+                continue
+            break
+        if c == 0 and s[0].isalpha() and not after_place:
+            m = _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX)
+            if m:
+                L2, need = m
+                k = j + L2
+                if need:
+                    # needs another org word or a capitalised word after it
+                    if k < n and (p.cap[k] or _match(p.key, k, n, _ORG_WORDS, _ORG_WORDS_MAX)):
+                        j = k
+                        continue
+                    break
+                j = k
+                if ntok and not last_cap_lex and named:
+                    continue  # "Tập đoàn Hòa Phát đầu tư ...": kept only if a capitalised word follows
+                last = j
+                ntok += 1
+                continue
+            # "cứu nạn, cứu hộ"
+            if s == "," and ntok:
+                break
+            break
+        break
+    if ntok == 0:
+        return None
+    if "school" in flags:
+        mk = _match(p.key, start_e, n, _SCHOOL_KINDS, _SCHOOL_MAX)
+        if mk and start_e + mk[0] >= last:
+            return None  # "Trường tiểu học" alone
+    # a dangling connector
+    e = last
+    while e > start_e and p.text[e - 1] in ("và", "&", "-", "–", ","):
+        e -= 1
+    if parts_skip:
+        for k in range(start_e, e):
+            if not any(a <= k < b for a, b in parts_skip):
+                parts.append(p.text[k])
+    else:
+        parts += p.text[start_e:e]
+    return _Org(i, e, parts, "name", flags, level, place, head=canon)
+
+
+def _ends_with_place(p: _Para, a: int, j: int) -> bool:
+    """Do the syllables before j (from a) end with a known place or country?"""
+    for L in (1, 2, 3):
+        if j - L >= a and tuple(p.key[j - L:j]) in _PLACES:
+            return True
+    return False
