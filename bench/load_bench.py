@@ -1,14 +1,18 @@
 """Load: `timtin serve` on a real index, driven from this process on 127.0.0.1.
 
-    python bench/load_bench.py [--index DIR] [--levels 8,32,64] [--seconds 20] [--swap-n 3000]
+    python bench/load_bench.py [--index DIR] [--workers 1,2] [--levels 1,16] [--seconds 20] [--swap-n 3000]
 
-Runs bounded load (each level: that many concurrent keep-alive clients for --seconds,
+For each --workers count, starts `timtin serve --workers N` and prints how soon it answers
+/api/health and a first search (and that search's latency), then runs bounded load (each level: that many concurrent keep-alive clients for --seconds,
 mixed queries from bench/queries.txt with and without filters) against the index of the
-shared corpus (bench/.cache/index-shared, built by query_bench.py), then one more run at 32
+shared corpus (bench/.cache/index-shared, built by query_bench.py), then one more run at 16
 clients against a second server on an index of --swap-n shared articles while a full
 `timtin reindex --full` rebuilds that index and swaps it in; that run lasts until the
 reindex is done (at least --seconds). Prints requests/s, p50/p95/p99 latency and the count
-of errors (any status but 200, or a failed connection) per run.
+of errors (any status but 200, or a failed connection) per run, and the memory of the
+server's whole process tree after the load: RSS summed (pages shared by several processes
+counted in each) and PSS summed (each shared page divided among its sharers: the memory
+the tree really holds).
 """
 import argparse
 import http.client
@@ -28,24 +32,59 @@ from common import CACHE, ROOT, SHARED, percentile, spread_sample  # noqa: E402
 from query_bench import queries  # noqa: E402
 
 
-def start_server(index: Path):
+def start_server(index: Path, workers: int = 2, first_path: str | None = None):
+    """(process, port); with first_path, also prints when health and that search answered."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--port", str(port),
-                             "--threads", "16", "--index", str(index)], cwd=ROOT,
+                             "--workers", str(workers), "--index", str(index)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
+    for _ in range(3000):
         try:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             c.request("GET", "/api/health")
             if c.getresponse().status == 200:
-                return proc, port
+                break
         except OSError:
             pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
+        time.sleep(0.02)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start")
+    if first_path:
+        health = time.perf_counter() - started
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        t = time.perf_counter()
+        c.request("GET", first_path)
+        c.getresponse().read()
+        print(f"  ready: /api/health after {health:.2f} s, first search answered after "
+              f"{time.perf_counter() - started:.2f} s (took {1000 * (time.perf_counter() - t):.0f} ms)")
+    return proc, port
+
+
+def tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MiB summed over the process and its descendants."""
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except OSError:
+            pass
+    rss = pss = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss / 1024, pss / 1024
 
 
 def drive(port: int, clients: int, until, paths) -> dict:
@@ -94,21 +133,26 @@ def show(name, r):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, default=CACHE / "index-shared")
-    ap.add_argument("--levels", default="8,32,64")
+    ap.add_argument("--workers", default="1,2", help="server process counts to compare")
+    ap.add_argument("--levels", default="1,16")
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--swap-n", type=int, default=3000)
     args = ap.parse_args()
     paths = ["/api/search?" + urllib.parse.urlencode(q, doseq=True) for q in queries()]
 
-    proc, port = start_server(args.index)
-    try:
-        drive(port, 4, (lambda end: lambda: time.monotonic() > end)(time.monotonic() + 3), paths)  # warm-up
-        for clients in map(int, args.levels.split(",")):
-            end = time.monotonic() + args.seconds
-            show("shared corpus", drive(port, clients, lambda: time.monotonic() > end, paths))
-    finally:
-        proc.terminate()
-        proc.wait()
+    for workers in map(int, args.workers.split(",")):
+        print(f"timtin serve --workers {workers}", flush=True)
+        proc, port = start_server(args.index, workers, first_path=paths[0])
+        try:
+            drive(port, 4, (lambda end: lambda: time.monotonic() > end)(time.monotonic() + 3), paths)
+            for clients in map(int, args.levels.split(",")):
+                end = time.monotonic() + args.seconds
+                show("shared corpus", drive(port, clients, lambda: time.monotonic() > end, paths))
+            rss, pss = tree_memory(proc.pid)
+            print(f"  memory of the process tree: RSS {rss:.0f} MiB summed, PSS {pss:.0f} MiB", flush=True)
+        finally:
+            proc.terminate()
+            proc.wait()
 
     with tempfile.TemporaryDirectory(prefix="timtin-load-") as tmp:
         tmp = Path(tmp)
@@ -125,9 +169,9 @@ def main():
                                         "--corpus", str(tmp / "corpus.jsonl"), "--index", str(tmp / "index")],
                                        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
             end = time.monotonic() + args.seconds
-            result = drive(port, 32, lambda: reindex.poll() is not None and time.monotonic() > end, paths)
+            result = drive(port, 16, lambda: reindex.poll() is not None and time.monotonic() > end, paths)
             swapped = (tmp / "index" / "CURRENT").read_text().strip()
-            show(f"during full reindex+swap", result)
+            show("during full reindex+swap", result)
             log.seek(0)
             print(f"  reindex exit {reindex.returncode}: {log.read().strip().splitlines()[-1]}; live: {swapped}")
         finally:

@@ -32,6 +32,7 @@ from .schema import ANALYSIS_VERSION
 from .storage import IndexNotFound
 from .vocabulary import Vocabulary
 
+WARM_QUERIES = ("công an tỉnh", "cong an", '"thủ tướng"')  # see Engine.prepare_for_fork
 MAX_NAME_SYLLABLES = 6   # the longest name whose capitals an interpretation restores
 
 
@@ -164,6 +165,20 @@ class Snapshot:
     def searcher(self):
         return self.store.searcher
 
+    def detach(self) -> None:
+        """Close the Whoosh files, keeping everything read from them: before a fork, whose
+        children must not share open files (Whoosh seeks and reads them)."""
+        self.titles()
+        with self.lock:
+            self.store.reopen(None)
+            self._title_column = []
+
+    def attach(self) -> None:
+        """Reopen the Whoosh files in this process (after detach, in a forked child)."""
+        with self.lock:
+            self.ix = whoosh_index.open_dir(str(self.gen))
+            self.store.reopen(self.ix.searcher())
+
     def stored(self, docnum: int) -> dict:
         with self.lock:
             return self.searcher.stored_fields(int(docnum))
@@ -213,6 +228,38 @@ class Engine:
                         threading.Thread(target=self._snapshot.warm, daemon=True).start()
                 self._stamp = stamp
             return self._snapshot
+
+    def prepare_for_fork(self) -> None:
+        """Open and prepare the live snapshot, then close its files: processes forked
+        after this share its tables (copy-on-write) instead of each building its own;
+        each calls after_fork() first. A reindex swap is followed by each on its own."""
+        warm_up, self.warm_up = self.warm_up, False  # no thread may run across a fork
+        try:
+            snap = self.snapshot()
+        except IndexNotFound:
+            return
+        finally:
+            self.warm_up = warm_up
+        snap.warm()
+        for q in WARM_QUERIES:  # the code paths and caches a first search would fill
+            self.search(SearchRequest(q=q))
+        snap.detach()
+
+    def after_fork(self) -> None:
+        """In a forked process: reopen the inherited snapshot's files, or, if a reindex
+        has published another generation since the fork's parent prepared it, open that."""
+        inherited, self._retired = self._snapshot, None  # never attached here: not closed
+        if inherited is not None and storage.pointer_stamp(self.index_dir) == self._stamp:
+            try:
+                inherited.attach()
+                return
+            except Exception:  # its generation deleted meanwhile: open the live one
+                pass
+        self._snapshot = self._stamp = None
+        try:
+            self.snapshot().warm()
+        except IndexNotFound:
+            pass  # answered with 503 and how to build it, until a reindex publishes one
 
     def health(self) -> dict:
         snap = self.snapshot()

@@ -44,6 +44,14 @@ class PostingStore:
         except FileNotFoundError as e:
             raise IndexNotFound(f"{e}: rebuild the index with `timtin reindex --full`") from None
 
+    def reopen(self, searcher) -> None:
+        """Swap in a new searcher over the same segments (None: close the files only)."""
+        if self.searcher is not None:
+            self.searcher.close()
+        self.searcher = searcher
+        if searcher is not None:
+            self.leaves = list(searcher.reader().leaf_readers())
+
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Every document's length in field, and the average over live documents."""
         with self.lock:
@@ -129,5 +137,7 @@ class PostingStore:
 
     def close(self):
         with self.lock:
-            self.searcher.close()
+            if self.searcher is not None:
+                self.searcher.close()
+                self.searcher = None
 

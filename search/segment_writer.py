@@ -123,6 +123,9 @@ class GroupedSegmentWriter(SegmentWriter):
     """SegmentWriter with GroupedPostings in place of Whoosh's sorting pool."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
+        # Not compound: Whoosh reads a compound segment's parts into memory (a private copy
+        # of the postings in every serving process); separate files are read in place.
+        kwargs.setdefault("compound", False)
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = GroupedPostings(ix.storage.folder, limitmb)
         self.pairs = PairWriter()
@@ -172,8 +175,8 @@ class GroupedSegmentWriter(SegmentWriter):
         super().add_reader(reader)
 
     def _finalize_segment(self):
-        # The pair index is written once the segment is complete (and assembled into its
-        # compound file, which would otherwise swallow it).
+        # The serving arrays are written once the segment is complete (and assembled into a
+        # compound file if one were asked for, which would otherwise swallow them).
         segment = super()._finalize_segment()
         self.pairs.write(self.storage.folder, segment.segment_id())
         self.term_arrays.write(self.storage.folder, segment.segment_id(), self.docnum,

@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from whoosh import index as whoosh_index
 
 from search import storage
 from search.engine import Engine
@@ -263,6 +264,7 @@ def test_word_matching_survives_incremental_runs_and_merges(tmp_path, test_artic
         for r in rows[run + 1:run + 8]:  # untouched articles, in merged or linked segments
             assert r["id"] in {h["id"] for h in engine.search(SearchRequest(q=r["title"])).hits}
     gen = storage.current_generation(index)
-    segments = {p.name.split(".")[0] for p in gen.glob("*.seg")}
-    pair_files = {p.name.split(".")[0] for p in gen.glob("*.pairs_*")}
-    assert pair_files == segments  # none left behind by a merged segment
+    with whoosh_index.open_dir(str(gen)).reader() as reader:
+        segments = {r.segment().segment_id() for r, _ in reader.leaf_readers()}
+    for arrays in ("pairs_", "terms_", "lengths_"):  # none left behind by a merged segment
+        assert {p.name.split(".")[0] for p in gen.glob(f"*.{arrays}*")} == segments

@@ -2,10 +2,11 @@
 
 gunicorn is the standard pre-fork WSGI server: the master binds the port, forks the
 workers, and replaces one that dies. The app and the code it needs (pyvi's model among
-it) are loaded once in the master, before the fork, so the workers share those pages;
-each worker opens the index itself (open files must not be shared across a fork), and
-the posting arrays it maps are shared through the page cache. A worker prepares its
-snapshot before it takes a request, so the first searches are as fast as the rest.
+it) and the live snapshot's tables (facets, vocabulary, titles) are built once in the
+master, before the fork, so the workers share those pages; each worker then opens the
+index files itself (open files must not be shared across a fork). The posting arrays are
+memory-mapped, shared through the page cache. After a reindex swap each worker opens and
+prepares the new generation on its own.
 """
 from __future__ import annotations
 
@@ -14,19 +15,15 @@ import gc
 from gunicorn.app.base import BaseApplication
 
 from search.segment import segment
-from search.storage import IndexNotFound
 
 from . import create_app
 
 TIMEOUT = 120  # seconds a request may take before its worker is restarted
 
 
-def _prepare(worker) -> None:
-    """gunicorn's post_worker_init: open and prepare the live snapshot in this worker."""
-    try:
-        worker.wsgi.extensions["timtin_engine"].snapshot().warm()
-    except IndexNotFound:
-        pass  # answered with 503 and how to build it, until a reindex publishes one
+def _after_fork(worker) -> None:
+    """gunicorn's post_worker_init: this worker's own open files on the shared snapshot."""
+    worker.wsgi.extensions["timtin_engine"].after_fork()
 
 
 class Server(BaseApplication):
@@ -36,7 +33,7 @@ class Server(BaseApplication):
         self.options = {
             "bind": [bind], "workers": workers, "threads": threads,
             "worker_class": "gthread", "preload_app": True, "timeout": TIMEOUT,
-            "graceful_timeout": 10, "post_worker_init": _prepare,
+            "graceful_timeout": 10, "post_worker_init": _after_fork,
             "limit_request_line": 0,  # long queries are cut by the app (request.py), not refused
             "accesslog": None, "errorlog": "-", "loglevel": "warning",
             "proc_name": "timtin",
@@ -50,6 +47,8 @@ class Server(BaseApplication):
     def load(self):
         app = create_app({"INDEX_DIR": self.index_dir, "WARM_UP": True})
         segment("khởi động")  # loads pyvi's model here, once, for every worker to share
+        app.extensions["timtin_engine"].prepare_for_fork()
+        app.test_client().get("/api/health")  # Flask's own first-request set-up, done once
         gc.freeze()  # what exists now is never collected: the workers' copies stay shared
         return app
 
