@@ -22,6 +22,7 @@ class FacetColumn:
     index: dict[str, int]      # value → value id
     pair_docs: np.ndarray      # one entry per (document, value) pair
     pair_vals: np.ndarray
+    _offsets: np.ndarray | None = None  # pairs of document d: _offsets[d]:_offsets[d + 1]
 
     def mask(self, doc_count: int, values) -> np.ndarray:
         """Documents having any of values (values unknown to the index match nothing)."""
@@ -32,10 +33,23 @@ class FacetColumn:
         return out
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.pair_vals[mask[self.pair_docs]], minlength=len(self.values))
+        """How many of the documents in mask have each value."""
+        n = int(np.count_nonzero(mask))
+        if n * SPARSE_BELOW >= mask.size:
+            return np.bincount(self.pair_vals[mask[self.pair_docs]], minlength=len(self.values))
+        # Few documents: their own values, through offsets (pairs are in document order),
+        # instead of a pass over every pair.
+        if self._offsets is None or self._offsets.size != mask.size + 1:
+            self._offsets = np.searchsorted(self.pair_docs, np.arange(mask.size + 1))
+        docs = np.flatnonzero(mask)
+        starts, lens = self._offsets[docs], np.diff(self._offsets)[docs]
+        firsts = np.cumsum(lens) - lens  # where each document's run starts in the output
+        rows = np.arange(int(lens.sum())) - np.repeat(firsts - starts, lens)
+        return np.bincount(self.pair_vals[rows], minlength=len(self.values))
 
 
 FACETS = ("year", "month", "agency", "person", "source")
+SPARSE_BELOW = 8  # count from each document's values when under 1/8 of all match
 
 
 def facet_record(date: str | None, source: str | None, agencies, persons) -> str:
@@ -97,6 +111,10 @@ def top_values(column: FacetColumn, counts: np.ndarray, size: int, selected=(),
     """The facet's values with their counts: the `size` largest (by count then value),
     plus every selected value; date facets in date order."""
     nonzero = np.flatnonzero(counts)
+    if nonzero.size > 4 * size > 0:
+        # Only values counted at least as often as the size-th largest can be shown.
+        kth = np.partition(counts[nonzero], nonzero.size - size)[nonzero.size - size]
+        nonzero = nonzero[counts[nonzero] >= kth]
     # Value ids are in value order (load_facets sorts the values), so they break count ties.
     order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size]
     chosen = {column.values[i]: int(counts[i]) for i in order}
