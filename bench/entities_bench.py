@@ -1,14 +1,18 @@
-"""Quality and speed of the person / agency extractor (search/entities.py).
+"""Quality and speed of the person / agency extractor (search/entities/).
 
-    python bench/entities_bench.py                  # dev-set precision / recall / F1
+    python bench/entities_bench.py                  # P / R / F1 on the span splits and the old dev set
     python bench/entities_bench.py --errors         # ... and each article's misses / extras
     python bench/entities_bench.py --top 30         # ... and the 30 most frequent values over the corpus
     python bench/entities_bench.py --top 30 --limit 2000   # ... over its first 2,000 articles
 
-Scores are micro-averaged over the dev set (tests/data/entities_dev.jsonl): a value counts
-as found when it equals a gold value exactly, after NFC (persons) and after
-`canonical_agency` on both sides (agencies). Each article's gold and extracted values are
-sets. Tokens are computed once per paragraph with `search.segment.segment`, as the indexer
+Span splits (tests/data/entities/spans.jsonl, dev and test; see its GUIDELINES.md): an
+article's gold values are the canonical names of its PER and ORG spans. Two scores:
+lenient, where an extracted value counts as found when it equals, after NFC and
+`canonical_agency`, the canonical name or any written form of one gold entity (each
+entity found once; further values naming it are ignored), and canonical, where only the
+canonical name counts. The old dev set (tests/data/entities_dev.jsonl, 78 articles the
+rules were written against; lists, not spans) is scored canonical-only. Micro-averaged;
+tokens are computed once per paragraph with `search.segment.segment`, as the indexer
 does, and passed in; the extraction time reported excludes segmentation.
 """
 from __future__ import annotations
@@ -17,7 +21,6 @@ import argparse
 import collections
 import gzip
 import json
-import os
 import sys
 import time
 import unicodedata
@@ -31,6 +34,7 @@ from search.entities import canonical_agency, extract_entities  # noqa: E402
 from search.segment import segment  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "entities_dev.jsonl"
+SPANS = ROOT / "tests" / "data" / "entities" / "spans.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "news.jsonl.gz"
 
 
@@ -97,6 +101,65 @@ def evaluate(records: list[dict], errors: bool = False, out=sys.stdout) -> dict:
     return res
 
 
+def span_gold(article: dict) -> dict:
+    """Per kind: canonical name → every form that names it (canonical and written)."""
+    out = {"persons": {}, "agencies": {}}
+    for s in article["spans"]:
+        kind = "persons" if s["label"] == "PER" else "agencies"
+        norm = nfc if kind == "persons" else (lambda x: canonical_agency(nfc(x)))
+        forms = out[kind].setdefault(norm(s["canonical"]), set())
+        forms.update({norm(s["canonical"]), norm(s["text"])})
+    return out
+
+
+def evaluate_spans(records: list[dict], errors: bool = False, out=sys.stdout) -> dict:
+    """Lenient and canonical P/R/F1 per kind over span-annotated articles."""
+    counts = {(k, m): [0, 0, 0] for k in ("persons", "agencies") for m in ("lenient", "canonical")}
+    t_extract = 0.0
+    for d in records:
+        toks = tokens_of(d["title"], d["body"])
+        t0 = time.perf_counter()
+        e = extract_entities(d["title"], d["body"], None, tokens=toks)
+        t_extract += time.perf_counter() - t0
+        got = {"persons": {nfc(x) for x in e.persons},
+               "agencies": {canonical_agency(nfc(x)) for x in e.agencies}}
+        gold = span_gold(d)
+        for kind in ("persons", "agencies"):
+            c = counts[(kind, "canonical")]
+            canon = set(gold[kind])
+            c[0] += len(got[kind] & canon)
+            c[1] += len(got[kind] - canon)
+            c[2] += len(canon - got[kind])
+            found, extra = set(), []
+            for value in got[kind]:
+                hit = next((g for g, forms in gold[kind].items() if value in forms), None)
+                if hit is None:
+                    extra.append(value)
+                else:
+                    found.add(hit)
+            c = counts[(kind, "lenient")]
+            c[0] += len(found)
+            c[1] += len(extra)
+            c[2] += len(canon - found)
+            if errors and (extra or canon - found):
+                print(f"--- {d['id']} {kind}: missed {sorted(canon - found)}; extra {sorted(extra)}",
+                      file=out)
+    res = {"articles": len(records), "ms_per_article": 1000 * t_extract / max(1, len(records))}
+    for (kind, mode), (tp, fp, fn) in counts.items():
+        p, r, f = _prf(tp, fp, fn)
+        res[(kind, mode)] = {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f}
+    return res
+
+
+def _print_scores(label: str, res: dict, keys) -> None:
+    print(f"{label}: {res['articles']} articles; extraction {res['ms_per_article']:.2f} ms/article "
+          "(segmentation excluded)")
+    for key, name in keys:
+        r = res[key]
+        print(f"  {name:22s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
+              f"   (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+
+
 def _work(line: str):
     try:
         d = json.loads(line)
@@ -151,7 +214,10 @@ def corpus_top(path: Path, top: int, limit: int | None, procs: int = 2, out=sys.
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dev", type=Path, default=DEV, help="annotated dev set (JSON lines)")
+    ap.add_argument("--dev", type=Path, default=DEV, help="the old list-annotated dev set")
+    ap.add_argument("--spans", type=Path, default=SPANS, help="span-annotated splits")
+    ap.add_argument("--splits", default="dev,test",
+                    help="splits to score (test: only to report a figure, never to tune)")
     ap.add_argument("--errors", action="store_true", help="print each article's misses and extras")
     ap.add_argument("--top", type=int, default=None,
                     help="also print the N most frequent values over the corpus (default 30 when "
@@ -162,17 +228,18 @@ def main(argv=None):
     ap.add_argument("--no-dev", action="store_true", help="skip the dev-set scores")
     a = ap.parse_args(argv)
     if not a.no_dev:
+        if a.spans.exists():
+            spans = load_dev(a.spans)
+            for split in a.splits.split(","):
+                recs = [d for d in spans if d.get("split") == split]
+                res = evaluate_spans(recs, errors=a.errors)
+                _print_scores(f"{split} split ({a.spans.name})", res,
+                              [((k, m), f"{k} {m}") for k in ("persons", "agencies")
+                               for m in ("lenient", "canonical")])
         if a.dev.exists():
-            recs = load_dev(a.dev)
-            res = evaluate(recs, errors=a.errors)
-            print(f"dev set: {res['articles']} articles ({a.dev}); "
-                  f"extraction {res['ms_per_article']:.2f} ms/article (segmentation excluded)")
-            for k in ("persons", "agencies"):
-                r = res[k]
-                print(f"  {k:9s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
-                      f"   (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
-        else:
-            print(f"dev set {a.dev} not found")
+            res = evaluate(load_dev(a.dev), errors=a.errors)
+            _print_scores(f"old dev set ({a.dev.name}, canonical)", res,
+                          [("persons", "persons"), ("agencies", "agencies")])
     if a.top is not None or a.corpus is not None or a.limit is not None:
         corpus_top(a.corpus or CORPUS, a.top or 30, a.limit, a.procs)
 

@@ -14,11 +14,19 @@ from .agencies import _assemble_agencies, _find_agencies
 from .credits import _excluded_names
 from .persons import _find_persons, _resolve_persons
 from .places import _count_place, _count_places
+from . import tagger
+from .lineups import lineup_names
+from .lexicon import _LEX_SYLL, _SURNAMES, _key
+from .persons import _Mention
 from .tokens import _build_para, _clean_input, _is_caps_para
 
 # Beyond this size the rest of an article is ignored (5 MB inputs must not hang).
 _MAX_TOKENS = 60_000
 _DEBUG = bool(os.environ.get("TIMTIN_ENTITIES_DEBUG"))
+# Where persons come from: the trained tagger (tagger.py) or the rules (persons.py).
+PERSONS = os.environ.get("TIMTIN_PERSONS", "both")
+MIN_PROB = float(os.environ.get("TIMTIN_PERSONS_MIN_PROB", "0.9"))
+_MASTHEAD = ("Tổng biên tập", "Tổng Biên tập", "Phó tổng biên tập")
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ def _extract(title, body, author, tokens) -> Entities:
     raw = title + "\n" + body
     excluded = _excluded_names(body, author)
     mentions: list = []
+    taken: list = []  # (paragraph, cut at the masthead) of the paragraphs read
     found: list = []
     prov_counts: dict = {}
     total = 0
@@ -73,6 +82,7 @@ def _extract(title, body, author, tokens) -> Entities:
                 break
         if not toks:
             break
+        taken.append((pi, stop))
         p = _build_para(toks)
         if not p.n:
             continue
@@ -89,7 +99,46 @@ def _extract(title, body, author, tokens) -> Entities:
         if stop:
             break
     agencies = _assemble_agencies(found, prov_counts, excluded)
+    use_tagger = PERSONS in ("tagger", "both") and tagger.available()
+    tagged = _tagged_mentions(title, body, tokens, taken, use_tagger)
+    mentions = tagged if PERSONS == "tagger" and use_tagger else mentions + tagged
     mentions = [m for m in mentions if m.name.lower() not in excluded]
     persons = _resolve_persons(mentions)
     persons = [x for x in persons if x.lower() not in excluded]
     return Entities(persons, agencies)
+
+
+def _paragraph_texts(title: str, body: str, taken):
+    """(paragraph index, text) of the paragraphs the rules read, cut at the masthead."""
+    lines = [line for line in body.split("\n") if line.strip()]
+    for pi, cut in taken:
+        text = title if pi == 0 else (lines[pi - 1] if pi - 1 < len(lines) else "")
+        if cut:
+            ends = [text.find(m) for m in _MASTHEAD if m in text]
+            text = text[:min(ends)] if ends else text
+        yield pi, text
+
+
+def _mention(text: str, start: int, end: int, pi: int):
+    name = " ".join(text[start:end].split()).strip(" .-")
+    if not name:
+        return None
+    first = _key(name.split(" ")[0])
+    vn = first in _SURNAMES or all(_key(x) in _LEX_SYLL for x in name.split(" "))
+    return _Mention(name, True, vn, pi, start)
+
+
+def _tagged_mentions(title: str, body: str, tokens, taken, use_tagger: bool) -> list:
+    """Person mentions the tagger (when use_tagger) and the line-up reader find in the
+    paragraphs the rules read."""
+    out = []
+    for pi, text in _paragraph_texts(title, body, taken):
+        spans = lineup_names(text)
+        if use_tagger:
+            words = [t for t in tokens[pi] if isinstance(t, str)]
+            spans = spans + tagger.person_spans(text, words, min_prob=MIN_PROB)
+        for start, end in spans:
+            m = _mention(text, start, end, pi)
+            if m is not None:
+                out.append(m)
+    return out

@@ -1,0 +1,160 @@
+"""Persons by a trained sequence tagger: a CRF (python-crfsuite) over a paragraph's tokens.
+
+The rules found Vietnamese names after a title or a family name well, and missed names
+with no cue (line-ups, stage names, foreign names) or cut them wrongly. This tagger labels
+each token B-PER / I-PER / O from features of the token and its neighbours: its form and
+shape, pyvi's word boundaries, our word lists (family and given names, titles, places,
+Vietnamese syllables) and whether a title or honorific stands before it. It is trained by
+`python -m search.train_entities` on the train split of tests/data/entities/spans.jsonl;
+the model (search/data/persons.crfsuite) is loaded once per process.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pycrfsuite
+
+from .lexicon import _GIVEN, _LEX_SYLL, _PLACES, _SURNAMES, _TITLE_MAX, _TITLES, _key
+
+MODEL = Path(__file__).resolve().parent.parent / "data" / "persons.crfsuite"
+# A token: a run of letters and digits, or one other visible character.
+TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]")
+_HONORIFICS = {"ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "cháu", "bé", "cậu"}
+_SENTENCE_END = {".", "!", "?", ":", "…", "\"", "“", "”", "(", ")", "-", "–", "—", ";"}
+_PLACE_FIRST = {k[0] for k in _PLACES}
+
+
+def tokens_of(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of text."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
+
+
+def _shape(w: str) -> str:
+    if w.isdigit():
+        return "d"
+    if not w[0].isalnum():
+        return "p"
+    if w.isupper():
+        return "U" if len(w) > 1 else "A"
+    if w[0].isupper():
+        return "C"
+    return "l"
+
+
+def _word_starts(text: str, spans, words) -> list[str]:
+    """pyvi's view of each token: "B" begins a word of several syllables, "I" continues
+    one, "S" is a word of one syllable (words: pyvi tokens, "_" joining syllables)."""
+    out = ["S"] * len(spans)
+    k = 0
+    for word in words:
+        parts = [p for p in word.split("_") if p]
+        if len(parts) < 2:
+            if k < len(spans) and text[spans[k][0]:spans[k][1]] == word:
+                k += 1
+            continue
+        # find the word's syllables as consecutive tokens from k on (a small look-ahead)
+        for start in range(k, min(k + 4, len(spans))):
+            if all(start + j < len(spans) and text[spans[start + j][0]:spans[start + j][1]] == p
+                   for j, p in enumerate(parts)):
+                out[start] = "B"
+                for j in range(1, len(parts)):
+                    out[start + j] = "I"
+                k = start + len(parts)
+                break
+    return out
+
+
+def features(text: str, spans, words=None) -> list[list[str]]:
+    """The features of each token of one paragraph."""
+    forms = [text[a:b] for a, b in spans]
+    keys = [_key(w) for w in forms]
+    shapes = [_shape(w) for w in forms]
+    pyvi = _word_starts(text, spans, words) if words else ["?"] * len(forms)
+    n = len(forms)
+    base = []
+    for i, (w, k, sh) in enumerate(zip(forms, keys, shapes)):
+        titled = any(tuple(keys[i - L:i]) in _TITLES for L in range(1, min(_TITLE_MAX, i) + 1))
+        start = i == 0 or forms[i - 1] in _SENTENCE_END
+        f = [f"w={k}", f"sh={sh}", f"pv={pyvi[i]}", f"pvsh={pyvi[i]}{sh}"]
+        if k in _SURNAMES:
+            f.append("surname")
+        if k in _GIVEN:
+            f.append("given")
+        if sh in "CU" and k not in _LEX_SYLL:
+            f.append("foreign")
+        if k in _PLACE_FIRST:
+            f.append("place1")
+        if titled:
+            f.append("titled")
+        if i and keys[i - 1] in _HONORIFICS:
+            f.append("honorific")
+        if start:
+            f.append("start")
+        if len(w) == 1 and sh in "A" and i + 1 < n and forms[i + 1] == ".":
+            f.append("initial")
+        base.append(f)
+    out = []
+    for i in range(n):
+        f = list(base[i])
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"{d}:w={keys[j]}")
+                f.append(f"{d}:sh={shapes[j]}")
+                f.append(f"{d}:pv={pyvi[j]}")
+                if "surname" in base[j]:
+                    f.append(f"{d}:surname")
+                if "titled" in base[j]:
+                    f.append(f"{d}:titled")
+            else:
+                f.append(f"{d}:edge")
+        f.append(f"sh-1sh={shapes[i - 1] if i else '^'}{shapes[i]}")
+        f.append(f"shsh+1={shapes[i]}{shapes[i + 1] if i + 1 < n else '$'}")
+        out.append(f)
+    return out
+
+
+def labels_from_spans(spans, names: list[tuple[int, int]]) -> list[str]:
+    """BIO labels of tokens from the character spans of persons (a token inside a span)."""
+    labels = ["O"] * len(spans)
+    for a, b in names:
+        inside = [i for i, (s, e) in enumerate(spans) if s >= a and e <= b]
+        for n, i in enumerate(inside):
+            labels[i] = "B-PER" if n == 0 else "I-PER"
+    return labels
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> pycrfsuite.Tagger | None:
+    if not MODEL.exists():
+        return None
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(MODEL))
+    return tagger
+
+
+def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0) -> list[tuple[int, int]]:
+    """Character spans of the persons the model finds in one paragraph; with min_prob,
+    only those whose every token the model labels so with at least that probability."""
+    spans = tokens_of(text)
+    if not spans:
+        return []
+    tagger = tagger or _tagger()
+    if tagger is None:
+        return []
+    tags = tagger.tag(features(text, spans, words))
+    out, run = [], []
+    for i, t in enumerate(tags + ["O"]):
+        if run and t != "I-PER":
+            if min(tagger.marginal(tags[k], k) for k in run) >= min_prob:
+                out.append((spans[run[0]][0], spans[run[-1]][1]))
+            run = []
+        if t in ("B-PER", "I-PER"):
+            run.append(i)
+    return out
+
+
+def available() -> bool:
+    return _tagger() is not None

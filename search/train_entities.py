@@ -1,0 +1,72 @@
+"""Train the person tagger (search/entities/tagger.py) on the train split of the spans.
+
+    python -m search.train_entities [--spans tests/data/entities/spans.jsonl] [--out MODEL]
+
+Reads the articles of split "train" only (dev is for tuning, test for reporting), cuts
+each into paragraphs as the extractor does (the title, then each body line), labels the
+tokens inside PER spans, and trains a CRF with fixed settings and a fixed order of
+articles, so the same data gives the same model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pycrfsuite
+
+from .entities.tagger import MODEL, features, labels_from_spans, tokens_of
+from .segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+SPANS = ROOT / "tests" / "data" / "entities" / "spans.jsonl"
+PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150,
+          "feature.possible_transitions": True}
+
+
+def paragraphs(article: dict):
+    """(text, PER spans within it) for the title and each non-empty body line."""
+    per = [s for s in article.get("spans", []) if s["label"] == "PER"]
+    yield article["title"], [(s["start"], s["end"]) for s in per if s["field"] == "title"]
+    offset = 0
+    for line in article["body"].split("\n"):
+        end = offset + len(line)
+        if line.strip():
+            yield line, [(s["start"] - offset, s["end"] - offset) for s in per
+                         if s["field"] == "body" and offset <= s["start"] and s["end"] <= end]
+        offset = end + 1
+
+
+def sequences(articles):
+    for article in sorted(articles, key=lambda a: a["id"]):
+        for text, names in paragraphs(article):
+            spans = tokens_of(text)
+            if spans:
+                yield features(text, spans, segment(text)), labels_from_spans(spans, names)
+
+
+def train(spans_path: Path, out: Path, split: str = "train") -> int:
+    with open(spans_path, encoding="utf-8") as f:
+        articles = [a for a in map(json.loads, f) if a.get("split") == split]
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.set_params(PARAMS)
+    for xseq, yseq in sequences(articles):
+        trainer.append(xseq, yseq)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(out))
+    return len(articles)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--spans", type=Path, default=SPANS)
+    ap.add_argument("--out", type=Path, default=MODEL)
+    a = ap.parse_args(argv)
+    n = train(a.spans, a.out)
+    print(f"trained on {n} articles -> {a.out} ({a.out.stat().st_size // 1024} KiB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
