@@ -24,6 +24,7 @@ from .entities import canonical_agency, place_names
 from .facets import FACETS, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
 from .matching import match
+from .person_names import short_forms
 from .postings import PostingStore
 from .query import ParsedQuery, parse_query
 from .ranking import Ranker, bm25f
@@ -72,6 +73,10 @@ class Snapshot:
             records = [] if empty else list(reader.column_reader("facets"))
             self._title_column = [] if empty else reader.column_reader("title_syllables")
             self.columns, self.dates = load_facets(self.store, records)
+            persons = self.columns["person"]
+            self.person_alias = short_forms(
+                persons.values, np.bincount(persons.pair_vals, minlength=len(persons.values)))
+            self.columns["person"] = persons.merged(self.person_alias)
         except BaseException:
             self.close()
             raise
@@ -183,6 +188,11 @@ class Snapshot:
         with self.lock:
             return self.searcher.stored_fields(int(docnum))
 
+    def persons_of(self, doc: dict) -> list[str]:
+        """A stored article's persons as the facet shows them (short forms merged)."""
+        alias = self.person_alias
+        return list(dict.fromkeys(alias.get(p, p) for p in doc.get("persons") or []))
+
     def docnum(self, article_id: str) -> int | None:
         with self.lock:
             docnum = self.searcher.document_number(id=article_id)
@@ -274,7 +284,8 @@ class Engine:
         snap = self.snapshot()
         query = snap.parse(req.q)
         agencies = tuple(dict.fromkeys(canonical_agency(a) or a for a in req.agency))
-        req_filters = {"agency": agencies, "person": req.person, "source": req.source}
+        persons = tuple(dict.fromkeys(snap.person_alias.get(p, p) for p in req.person))
+        req_filters = {"agency": agencies, "person": persons, "source": req.source}
 
         n = snap.store.doc_count
         full = np.ones(n, bool)
@@ -335,7 +346,7 @@ class Engine:
             "snippet_html": str(snippet(doc["body"], terms)),
             "date": doc.get("date") or None, "source": doc.get("source_name"),
             "url": doc.get("url"), "author": doc.get("author"),
-            "agencies": doc.get("agencies") or [], "persons": doc.get("persons") or [],
+            "agencies": doc.get("agencies") or [], "persons": snap.persons_of(doc),
             "score": round(float(scores[docnum]), 4) if scores is not None else None,
         }
 
@@ -377,7 +388,7 @@ class Engine:
         return {"id": doc["id"], "title": doc["title"], "date": doc.get("date") or None,
                 "source": doc.get("source_name"), "category": doc.get("category"),
                 "url": doc.get("url"), "author": doc.get("author"), "body": doc["body"],
-                "agencies": doc.get("agencies") or [], "persons": doc.get("persons") or []}
+                "agencies": doc.get("agencies") or [], "persons": snap.persons_of(doc)}
 
     def related(self, article_id: str, limit: int = 5) -> list[dict]:
         """Articles most like this one: its title and lead words, weighted by rarity."""

@@ -32,6 +32,19 @@ class FacetColumn:
             out[self.pair_docs[np.isin(self.pair_vals, ids)]] = True
         return out
 
+    def merged(self, alias: dict[str, str]) -> "FacetColumn":
+        """This column with each alias key counted as, and filtering as, its target value."""
+        if not alias:
+            return self
+        values = [v for v in self.values if v not in alias]
+        index = {v: i for i, v in enumerate(values)}
+        index.update({short: index[full] for short, full in alias.items() if full in index})
+        remap = np.array([index[alias.get(v, v)] for v in self.values], np.int64)
+        # One pair per (document, value): an article may give both forms.
+        keys = np.unique(self.pair_docs.astype(np.int64) * len(values) + remap[self.pair_vals])
+        return FacetColumn(self.name, values, index, (keys // len(values)).astype(np.int32),
+                           (keys % len(values)).astype(np.int32))
+
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many of the documents in mask have each value."""
         n = int(np.count_nonzero(mask))
