@@ -340,3 +340,10 @@ def test_dev_split_scores_hold_a_floor():
     assert len(dev) >= 50
     assert _lenient_f1("persons", "PER", dev) >= 0.80   # 0.835 when written
     assert _lenient_f1("agencies", "ORG", dev) >= 0.60  # 0.649 when written
+
+
+def test_parties_and_governments_named_after_their_head_word():
+    e = ents("Bầu cử Anh", "Đảng Bảo thủ của Thủ tướng Theresa May mất đa số, trong khi Đảng Lao "
+             "động giành thêm ghế.")
+    assert {"Đảng Bảo thủ", "Đảng Lao động"} <= set(e.agencies) and e.persons == ["Theresa May"]
+    assert "Chính phủ Myanmar" in ents("Myanmar", "Chính phủ Myanmar cho biết sẽ hợp tác.").agencies

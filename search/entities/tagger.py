@@ -66,6 +66,29 @@ def _word_starts(text: str, spans, words) -> list[str]:
     return out
 
 
+_TITLE_LAST = {t[-1] for t in _TITLES}
+
+
+@lru_cache(maxsize=200_000)
+def _static(key: str, shape: str) -> tuple[str, ...]:
+    """The features of a token that do not depend on its neighbours (but pyvi's)."""
+    f = [f"w={key}", f"sh={shape}"]
+    if key in _SURNAMES:
+        f.append("surname")
+    if key in _GIVEN:
+        f.append("given")
+    if shape in "CU" and key not in _LEX_SYLL:
+        f.append("foreign")
+    if key in _PLACE_FIRST:
+        f.append("place1")
+    return tuple(f)
+
+
+@lru_cache(maxsize=400_000)
+def _neighbour(d: int, key: str, shape: str, pv: str) -> tuple[str, ...]:
+    return (f"{d}:w={key}", f"{d}:sh={shape}", f"{d}:pv={pv}")
+
+
 def features(text: str, spans, words=None) -> list[list[str]]:
     """The features of each token of one paragraph."""
     forms = [text[a:b] for a, b in spans]
@@ -73,40 +96,33 @@ def features(text: str, spans, words=None) -> list[list[str]]:
     shapes = [_shape(w) for w in forms]
     pyvi = _word_starts(text, spans, words) if words else ["?"] * len(forms)
     n = len(forms)
-    base = []
+    base, surname, titled = [], [], []
     for i, (w, k, sh) in enumerate(zip(forms, keys, shapes)):
-        titled = any(tuple(keys[i - L:i]) in _TITLES for L in range(1, min(_TITLE_MAX, i) + 1))
-        start = i == 0 or forms[i - 1] in _SENTENCE_END
-        f = [f"w={k}", f"sh={sh}", f"pv={pyvi[i]}", f"pvsh={pyvi[i]}{sh}"]
-        if k in _SURNAMES:
-            f.append("surname")
-        if k in _GIVEN:
-            f.append("given")
-        if sh in "CU" and k not in _LEX_SYLL:
-            f.append("foreign")
-        if k in _PLACE_FIRST:
-            f.append("place1")
-        if titled:
+        static = _static(k, sh)
+        t = i > 0 and keys[i - 1] in _TITLE_LAST and any(
+            tuple(keys[i - L:i]) in _TITLES for L in range(1, min(_TITLE_MAX, i) + 1))
+        f = [static[0], static[1], f"pv={pyvi[i]}", f"pvsh={pyvi[i]}{sh}", *static[2:]]
+        if t:
             f.append("titled")
         if i and keys[i - 1] in _HONORIFICS:
             f.append("honorific")
-        if start:
+        if i == 0 or forms[i - 1] in _SENTENCE_END:
             f.append("start")
         if len(w) == 1 and sh in "A" and i + 1 < n and forms[i + 1] == ".":
             f.append("initial")
         base.append(f)
+        surname.append("surname" in static)
+        titled.append(t)
     out = []
     for i in range(n):
         f = list(base[i])
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                f.append(f"{d}:w={keys[j]}")
-                f.append(f"{d}:sh={shapes[j]}")
-                f.append(f"{d}:pv={pyvi[j]}")
-                if "surname" in base[j]:
+                f.extend(_neighbour(d, keys[j], shapes[j], pyvi[j]))
+                if surname[j]:
                     f.append(f"{d}:surname")
-                if "titled" in base[j]:
+                if titled[j]:
                     f.append(f"{d}:titled")
             else:
                 f.append(f"{d}:edge")
