@@ -124,12 +124,13 @@ def top_values(column: FacetColumn, counts: np.ndarray, size: int, selected=(),
     """The facet's values with their counts: the `size` largest (by count then value),
     plus every selected value; date facets in date order."""
     nonzero = np.flatnonzero(counts)
-    if nonzero.size > 4 * size > 0:
-        # Only values counted at least as often as the size-th largest can be shown.
-        kth = np.partition(counts[nonzero], nonzero.size - size)[nonzero.size - size]
-        nonzero = nonzero[counts[nonzero] >= kth]
-    # Value ids are in value order (load_facets sorts the values), so they break count ties.
-    order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size]
+    # Value ids are in value order (load_facets sorts the values), so they break count ties:
+    # one key, larger for a larger count and then for a smaller id.
+    key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero
+    if nonzero.size > size > 0:
+        nonzero = nonzero[np.argpartition(-key, size - 1)[:size]]
+        key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero
+    order = nonzero[np.argsort(-key, kind="stable")][:size]
     chosen = {column.values[i]: int(counts[i]) for i in order}
     for value in selected:
         if value not in chosen:
