@@ -120,6 +120,9 @@ def _person_run(p: _Para, i: int, j: int, parts: list[str], out: list, pi: int):
         return
     if (_place_head_before(p, start) and not titled) or _place_head_before(p, i):
         return
+    # a known organisation and one word is a product or a branch ("Ford Everest", "Kia Niro")
+    if len(parts) == 2 and (parts[0],) in _FIXED:
+        return
     # a known organisation written before the name: "Everton Bill Kenwright"
     if len(parts) >= 3:
         for L in range(min(_FIXED_MAX, len(parts) - 2), 0, -1):
