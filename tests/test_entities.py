@@ -347,3 +347,12 @@ def test_parties_and_governments_named_after_their_head_word():
              "động giành thêm ghế.")
     assert {"Đảng Bảo thủ", "Đảng Lao động"} <= set(e.agencies) and e.persons == ["Theresa May"]
     assert "Chính phủ Myanmar" in ents("Myanmar", "Chính phủ Myanmar cho biết sẽ hợp tác.").agencies
+
+
+def test_second_team_of_a_line_up_and_a_glued_byline():
+    body = ("Đội hình dự kiến: MU: De Gea; Valencia, Bailly, Smalling, Rojo; Pogba, Herrera; Mata, "
+            "Mkhitaryan, Martial; Ibrahimovic Watford: Gomes, Cathcart, Kaboul, Prodl, Holebas, "
+            "Capoue, Behrami, Cleverley, Niang, Deeney, Zarate CTV Bảo Long/VOV.VN")
+    persons = set(ents("MU gặp Watford", body).persons)
+    assert {"Ibrahimovic", "Gomes", "Cathcart", "Zarate"} <= persons
+    assert not {"Ibrahimovic Watford", "Zarate CTV Bảo Long"} & persons
