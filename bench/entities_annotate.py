@@ -2,7 +2,8 @@
 
     python bench/entities_annotate.py sample --out DIR          # the sample, in batches of 25
     python bench/entities_annotate.py check BATCH MENTIONS      # spans from an annotator's mention list
-    python bench/entities_annotate.py merge MENTIONS...         # all batches -> tests/data/entities/spans.jsonl
+    python bench/entities_annotate.py sample-more --out DIR -n 100   # more, for the train split only
+    python bench/entities_annotate.py merge MENTIONS... --sample-dir DIR...  # -> tests/data/entities/spans.jsonl
 
 An annotator reads each article of a batch and writes one JSON line per article:
 
@@ -112,6 +113,31 @@ def sample(out: Path) -> None:
     print(f"{len(chosen)} articles in {(len(chosen) + BATCH - 1) // BATCH} batches under {out}")
 
 
+def sample_more(out: Path, n: int, seed: int) -> None:
+    """n more articles for the train split only (the first sample's split stays as drawn):
+    baomoi-weighted as the first, none of the first sample or the old dev set."""
+    taken = {d["id"] for d in read_jsonl(SPANS)} if SPANS.exists() else set()
+    taken |= {d["id"] for d in read_jsonl(OLD_DEV)} if OLD_DEV.exists() else set()
+    arts = [d for d in read_jsonl(CORPUS) if 300 <= len(d["body"]) <= 2500 and d["id"] not in taken]
+    random.Random(seed).shuffle(arts)
+    quota = {"baomoi": round(n * 0.7), "unc": round(n * 0.1), "crawlnews": round(n * 0.1)}
+    quota["edunews"] = n - sum(quota.values())
+    chosen, titles = [], set()
+    for d in arts:
+        origin = d["id"].split("-")[0]
+        if quota.get(origin, 0) > 0 and d["title"] not in titles:
+            quota[origin] -= 1
+            titles.add(d["title"])
+            chosen.append({"id": d["id"], "source": d["source"], "stratum": f"{origin}/more",
+                           "split": "train", "title": d["title"], "body": d["body"]})
+    out.mkdir(parents=True, exist_ok=True)
+    for b in range(0, len(chosen), BATCH):
+        batch = [{k: d[k] for k in ("id", "source", "title", "body")} for d in chosen[b:b + BATCH]]
+        write_jsonl(out / f"batch_{b // BATCH:02d}.jsonl", batch)
+    write_jsonl(out / "sample.jsonl", [{k: d[k] for k in ("id", "stratum", "split")} for d in chosen])
+    print(f"{len(chosen)} more train articles in {(len(chosen) + BATCH - 1) // BATCH} batches under {out}")
+
+
 # ------------------------------------------------------------------ mentions -> spans
 
 def _occurrences(text: str, needle: str):
@@ -217,11 +243,13 @@ def check(batch: Path, mentions_path: Path, show: bool = True) -> list[dict]:
     return recs
 
 
-def merge(mention_files: list[Path], sample_dir: Path) -> None:
-    meta = {d["id"]: d for d in read_jsonl(sample_dir / "sample.jsonl")}
+def merge(mention_files: list[Path], sample_dirs: list[Path]) -> None:
+    """All batches' spans into SPANS: each mentions_NN.jsonl beside its batch_NN.jsonl and
+    the sample.jsonl of its folder (which holds each article's split)."""
+    meta = {d["id"]: d for sd in sample_dirs for d in read_jsonl(sd / "sample.jsonl")}
     out, n_problems = [], 0
     for mf in mention_files:
-        batch = sample_dir / mf.name.replace("mentions_", "batch_")
+        batch = mf.parent / mf.name.replace("mentions_", "batch_")
         for r in check(batch, mf, show=False):
             n_problems += len(r.pop("problems"))
             r["split"] = meta[r["id"]]["split"]
@@ -246,10 +274,17 @@ def main(argv=None):
     c.add_argument("mentions", type=Path)
     m = sub.add_parser("merge")
     m.add_argument("mentions", type=Path, nargs="+", help="mentions_NN.jsonl files (beside batch_NN.jsonl)")
-    m.add_argument("--sample-dir", type=Path, required=True)
+    m.add_argument("--sample-dir", type=Path, action="append", required=True,
+                   help="a folder of batches and its sample.jsonl (repeatable)")
+    more = sub.add_parser("sample-more")
+    more.add_argument("--out", type=Path, required=True)
+    more.add_argument("-n", type=int, default=100)
+    more.add_argument("--seed", type=int, default=SEED + 10)
     a = ap.parse_args(argv)
     if a.cmd == "sample":
         sample(a.out)
+    elif a.cmd == "sample-more":
+        sample_more(a.out, a.n, a.seed)
     elif a.cmd == "check":
         check(a.batch, a.mentions)
     else:
