@@ -338,8 +338,8 @@ def _lenient_f1(kind: str, label: str, articles) -> float:
 def test_dev_split_scores_hold_a_floor():
     dev = [a for a in map(json.loads, SPANS.open(encoding="utf-8")) if a["split"] == "dev"]
     assert len(dev) >= 50
-    assert _lenient_f1("persons", "PER", dev) >= 0.80   # 0.835 when written
-    assert _lenient_f1("agencies", "ORG", dev) >= 0.60  # 0.649 when written
+    assert _lenient_f1("persons", "PER", dev) >= 0.85   # 0.914 when written
+    assert _lenient_f1("agencies", "ORG", dev) >= 0.60  # 0.659 when written
 
 
 def test_parties_and_governments_named_after_their_head_word():

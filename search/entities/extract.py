@@ -136,7 +136,9 @@ def _tagged_mentions(title: str, body: str, tokens, taken, use_tagger: bool) -> 
         spans = lineup_names(text)
         if use_tagger:
             words = [t for t in tokens[pi] if isinstance(t, str)]
-            spans = spans + tagger.person_spans(text, words, min_prob=MIN_PROB)
+            # Inside a line-up its own cuts between names win ("Ibrahimovic | Watford:").
+            spans = spans + [(a, b) for a, b in tagger.person_spans(text, words, min_prob=MIN_PROB)
+                             if not any(a < y and x < b for x, y in spans)]
         for start, end in spans:
             m = _mention(text, start, end, pi)
             if m is not None:
