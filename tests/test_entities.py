@@ -356,3 +356,8 @@ def test_second_team_of_a_line_up_and_a_glued_byline():
     persons = set(ents("MU gặp Watford", body).persons)
     assert {"Ibrahimovic", "Gomes", "Cathcart", "Zarate"} <= persons
     assert not {"Ibrahimovic Watford", "Zarate CTV Bảo Long"} & persons
+
+
+def test_lower_case_government_and_party_before_a_name():
+    e = ents("Mỹ", "Theo chính phủ Mỹ, đảng Cộng hòa đã đồng ý với kế hoạch.")
+    assert {"Chính phủ Mỹ", "Đảng Cộng hòa"} <= set(e.agencies)

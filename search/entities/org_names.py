@@ -27,7 +27,7 @@ _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công 
              "ngân hàng", "bệnh viện", "tiệm vàng", "khách sạn", "viện", "học viện", "hãng",
              "câu lạc bộ", "đội tuyển", "ủy ban", "văn phòng", "thanh tra", "khoa", "chi nhánh",
              "tòa án", "viện kiểm sát", "đại học", "tổng công ty", "quỹ", "hiệp hội", "liên đoàn",
-             "quân đội"}
+             "quân đội", "chính phủ", "nội các", "đảng"}
 
 _LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện"}
 
@@ -58,7 +58,8 @@ def _head_at(p: _Para, i: int):
             if p.cap[e] == 0 and not (p.text[e].isdigit() and canon[0] == "Bệnh"):
                 return None
             if p.cap[e] and (p.key[e] in _FUNC or _person_like_at(p, e) or p.text[e] in _FIXED_FIRST
-                             or (_match(p.key, e, p.n, _PLACES_D, _PLACE_MAX) and canon[0] not in ("Quân",))):
+                             or (_match(p.key, e, p.n, _PLACES_D, _PLACE_MAX)
+                                 and canon[0] not in ("Quân", "Chính", "Nội"))):
                 return None
         elif p.key[i] == "phòng" and e + 1 < p.n and p.key[e] in ("cảnh", "pc") and p.cap[e]:
             pass
