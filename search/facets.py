@@ -23,6 +23,7 @@ class FacetColumn:
     pair_docs: np.ndarray      # one entry per (document, value) pair
     pair_vals: np.ndarray
     _offsets: np.ndarray | None = None  # pairs of document d: _offsets[d]:_offsets[d + 1]
+    _lengths: np.ndarray | None = None  # how many pairs each document has
 
     def mask(self, doc_count: int, values) -> np.ndarray:
         """Documents having any of values (values unknown to the index match nothing)."""
@@ -54,8 +55,9 @@ class FacetColumn:
         # instead of a pass over every pair.
         if self._offsets is None or self._offsets.size != mask.size + 1:
             self._offsets = np.searchsorted(self.pair_docs, np.arange(mask.size + 1))
+            self._lengths = np.diff(self._offsets)
         docs = np.flatnonzero(mask)
-        starts, lens = self._offsets[docs], np.diff(self._offsets)[docs]
+        starts, lens = self._offsets[docs], self._lengths[docs]
         firsts = np.cumsum(lens) - lens  # where each document's run starts in the output
         rows = np.arange(int(lens.sum())) - np.repeat(firsts - starts, lens)
         return np.bincount(self.pair_vals[rows], minlength=len(self.values))
