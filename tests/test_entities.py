@@ -361,3 +361,11 @@ def test_second_team_of_a_line_up_and_a_glued_byline():
 def test_lower_case_government_and_party_before_a_name():
     e = ents("Mỹ", "Theo chính phủ Mỹ, đảng Cộng hòa đã đồng ý với kế hoạch.")
     assert {"Chính phủ Mỹ", "Đảng Cộng hòa"} <= set(e.agencies)
+
+
+def test_bare_local_body_is_completed_with_the_articles_commune_or_district():
+    body = ("Bà Lê Thị A trú tại xã Tân Lộc, huyện Bảo Lâm. Sau đó, công an xã đã có mặt. "
+            "Công an huyện đã vào cuộc.")
+    assert ents("Tin", body).agencies == ["Công an xã Tân Lộc", "Công an huyện Bảo Lâm"]
+    # two communes named as often: which one is meant is not clear, nothing is guessed
+    assert ents("Tin", "Ông B ở xã Tân Lộc và xã Lộc An. Công an xã đã có mặt.").agencies == []

@@ -12,7 +12,7 @@ from .canonical import canonical_agency
 from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _NOT_AGENCIES,
                       _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _syll_split)
 from .org_names import _LC_FIRST, _Org, _org_at
-from .places import _choose_province
+from .places import LOCAL_LEVELS, _choose_local, _choose_province
 from .tokens import _join, _match, _Para
 
 def _u_team(p: _Para, i: int):
@@ -159,8 +159,9 @@ def _fixed_blocked(p: _Para, e: int) -> bool:
 # Article level
 # --------------------------------------------------------------------------------------
 
-def _complete(o: _Org, prov_counts: dict):
-    """Parts of a body with the article's province added when it is written bare."""
+def _complete(o: _Org, prov_counts: dict, local_counts: dict | None = None):
+    """Parts of a body with the article's province added when it is written bare (and
+    its district, commune or ward: "công an xã" in a story about xã Tân Lộc)."""
     parts = list(o.parts)
     if o.place is not None:
         return parts
@@ -172,7 +173,9 @@ def _complete(o: _Org, prov_counts: dict):
     if o.parse == "bare" and "prov" not in o.flags:
         return None
     if o.parse in ("local", "party") and o.level is not None:
-        return None  # "Công an huyện" with no name
+        place = _choose_local(local_counts, o.level) \
+            if local_counts and o.level in LOCAL_LEVELS else None
+        return parts + place.split() if place else None  # "Công an huyện" with no name
     if o.parse == "party" and o.head and o.head[0] in ("Tỉnh", "Thành"):
         pv = _choose_province(prov_counts, "tỉnh" if o.head[0] == "Tỉnh" else "thành phố")
         if pv is None or (pv[1] == "tỉnh") != (o.head[0] == "Tỉnh"):
@@ -188,7 +191,7 @@ def _complete(o: _Org, prov_counts: dict):
     return parts
 
 
-def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
+def _assemble_agencies(found, prov_counts, excluded, local_counts=None) -> list[str]:
     out: list[str] = []
     seen = set()
 
@@ -206,7 +209,7 @@ def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
         if kind == "chain":
             last = o[-1]
             if last.head and last.head[0] == "Công" and last.level in ("tỉnh", "thành phố"):
-                c = _complete(last, prov_counts)
+                c = _complete(last, prov_counts, local_counts)
                 if c:
                     police.add(_join(c))
     hospitals = set()
@@ -221,7 +224,7 @@ def _assemble_agencies(found, prov_counts, excluded) -> list[str]:
         if not chain:
             continue
         last = chain[-1]
-        tail = _complete(last, prov_counts)
+        tail = _complete(last, prov_counts, local_counts)
         if tail is None:
             continue
         parts = [s for x in chain[:-1] for s in x.parts] + tail

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .agencies import _assemble_agencies, _find_agencies
 from .credits import _excluded_names
 from .persons import _find_persons, _resolve_persons
-from .places import _count_place, _count_places
+from .places import _count_local_places, _count_place, _count_places
 from . import tagger
 from .lineups import lineup_names
 from .lexicon import _LEX_SYLL, _SURNAMES, _key
@@ -63,6 +63,7 @@ def _extract(title, body, author, tokens) -> Entities:
     taken: list = []  # (paragraph, cut at the masthead) of the paragraphs read
     found: list = []
     prov_counts: dict = {}
+    local_counts: dict = {}  # (level, place) below the province -> mentions
     total = 0
     for pi, toks in enumerate(tokens):
         if not toks or not isinstance(toks, (list, tuple)):
@@ -95,10 +96,11 @@ def _extract(title, body, author, tokens) -> Entities:
                 for x in o:
                     _count_place(prov_counts, x.level, x.place, 3)
         _count_places(p, prov_counts)
+        _count_local_places(p, local_counts)
         _find_persons(p, used, mentions, pi, raw)
         if stop:
             break
-    agencies = _assemble_agencies(found, prov_counts, excluded)
+    agencies = _assemble_agencies(found, prov_counts, excluded, local_counts)
     use_tagger = PERSONS in ("tagger", "both") and tagger.available()
     tagged = _tagged_mentions(title, body, tokens, taken, use_tagger)
     mentions = tagged if PERSONS == "tagger" and use_tagger else mentions + tagged

@@ -51,8 +51,9 @@ def _head_at(p: _Para, i: int):
     # and "phòng Cảnh sát ...", "bệnh viện 115", "công ty Bảo Minh" before a capitalised name
     if p.cap[i] == 0:
         if parse == "local":
-            lv = _match_level(p, e)
-            if not lv or _place_after(p, e + lv[0]) is None:
+            # "công an xã Tân Lộc"; a bare "công an xã" only if the article names its xã
+            # (completed later, or dropped)
+            if not _match_level(p, e):
                 return None
         elif " ".join(p.key[i:e]) in _LC_HEADS and e < p.n:
             if p.cap[e] == 0 and not (p.text[e].isdigit() and canon[0] == "Bệnh"):

@@ -117,3 +117,30 @@ def _count_places(p: _Para, prov_counts: dict):
         if m:
             w = 2 if i > 0 and keys[i - 1] in ("tỉnh", "phố") else 1
             prov_counts[m[1]] = prov_counts.get(m[1], 0) + w
+
+
+# --------------------------------------------------------------------------------------
+# The article's district, commune or ward
+# --------------------------------------------------------------------------------------
+
+LOCAL_LEVELS = ("huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+
+
+def _count_local_places(p: _Para, local_counts: dict) -> None:
+    """Count each "xã Tân Lộc", "huyện Bảo Lâm" … of a paragraph: (level, place) -> n."""
+    for i in range(p.n):
+        lv = _match_level(p, i)
+        if lv and lv[1] in LOCAL_LEVELS:
+            end = _place_after(p, i + lv[0])
+            if end is not None:
+                key = (lv[1], " ".join(p.text[i + lv[0]:end]))
+                local_counts[key] = local_counts.get(key, 0) + 1
+
+
+def _choose_local(local_counts: dict, level: str) -> str | None:
+    """The article's place of that level for a bare "Công an xã", when one stands out."""
+    items = sorted(((k[1], v) for k, v in local_counts.items() if k[0] == level),
+                   key=lambda kv: -kv[1])
+    if items and (len(items) == 1 or items[0][1] >= 2 * items[1][1]):
+        return items[0][0]
+    return None
