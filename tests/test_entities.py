@@ -369,3 +369,15 @@ def test_bare_local_body_is_completed_with_the_articles_commune_or_district():
     assert ents("Tin", body).agencies == ["Công an xã Tân Lộc", "Công an huyện Bảo Lâm"]
     # two communes named as often: which one is meant is not clear, nothing is guessed
     assert ents("Tin", "Ông B ở xã Tân Lộc và xã Lộc An. Công an xã đã có mặt.").agencies == []
+
+
+def test_hard_cases_of_unseen_articles():
+    # stage and given names with no title before them
+    assert "Mỹ Tâm" in ents("Showbiz", "Mỹ Tâm vừa ra mắt MV mới tại Hà Nội.").persons
+    assert {"Quang Hải", "Công Phượng"} <= set(
+        ents("Bóng đá", "Quang Hải ghi bàn, Công Phượng kiến tạo giúp đội nhà thắng.").persons)
+    # a school named after a person is an agency, not a person
+    e = ents("Giáo dục", "Trường THPT Nguyễn Huệ đạt giải nhất, UBND TP Đà Nẵng khen thưởng.")
+    assert e.persons == [] and "Trường THPT Nguyễn Huệ" in e.agencies
+    # "Bộ" plus a number is no ministry
+    assert ents("T", "Bộ 4 sẽ phối hợp với Công ty TNHH Minh Phát.").agencies == ["Công ty TNHH Minh Phát"]

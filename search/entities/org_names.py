@@ -137,6 +137,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         if p.cap[e] != 2 and (p.cap[e] == 0 or " ".join(p.key[e:e + 2]) not in _LEXICON):
             return None
     if canon[0] in ("Bộ", "Sở") and len(canon) == 1 and e < n:
+        if p.text[e].isdigit():
+            return None  # "Bộ 4" (a set of four), "Sở 2": no ministry or department
         mm = _match(p.key, e, n, _MINISTRIES, _MIN_MAX)
         if mm and p.cap[i] == 0 and p.key[i] == "bộ" and p.cap[e] == 0:
             mm = None
