@@ -105,12 +105,17 @@ def sample(out: Path) -> None:
     for rank, i in enumerate(order):
         chosen[i]["split"] = next(name for name, b in bounds if rank < b)
     random.Random(SEED + 2).shuffle(chosen)  # batches mix strata
+    _write_sample(out, chosen)
+    print(f"{len(chosen)} articles in {(len(chosen) + BATCH - 1) // BATCH} batches under {out}")
+
+
+def _write_sample(out: Path, chosen: list[dict]) -> None:
+    """The batches annotators get (no split, no stratum) and sample.jsonl, which holds them."""
     out.mkdir(parents=True, exist_ok=True)
     for b in range(0, len(chosen), BATCH):
         batch = [{k: d[k] for k in ("id", "source", "title", "body")} for d in chosen[b:b + BATCH]]
         write_jsonl(out / f"batch_{b // BATCH:02d}.jsonl", batch)
     write_jsonl(out / "sample.jsonl", [{k: d[k] for k in ("id", "stratum", "split")} for d in chosen])
-    print(f"{len(chosen)} articles in {(len(chosen) + BATCH - 1) // BATCH} batches under {out}")
 
 
 def sample_more(out: Path, n: int, seed: int) -> None:
@@ -130,11 +135,7 @@ def sample_more(out: Path, n: int, seed: int) -> None:
             titles.add(d["title"])
             chosen.append({"id": d["id"], "source": d["source"], "stratum": f"{origin}/more",
                            "split": "train", "title": d["title"], "body": d["body"]})
-    out.mkdir(parents=True, exist_ok=True)
-    for b in range(0, len(chosen), BATCH):
-        batch = [{k: d[k] for k in ("id", "source", "title", "body")} for d in chosen[b:b + BATCH]]
-        write_jsonl(out / f"batch_{b // BATCH:02d}.jsonl", batch)
-    write_jsonl(out / "sample.jsonl", [{k: d[k] for k in ("id", "stratum", "split")} for d in chosen])
+    _write_sample(out, chosen)
     print(f"{len(chosen)} more train articles in {(len(chosen) + BATCH - 1) // BATCH} batches under {out}")
 
 

@@ -89,10 +89,9 @@ class TermArrays:
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """For each key, its row in spans, or -1 when the segment lacks it."""
-        rows = np.searchsorted(self.keys, keys)
-        rows = np.minimum(rows, max(0, self.keys.size - 1))
         if not self.keys.size:
             return np.full(len(keys), -1)
+        rows = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
         return np.where(self.keys[rows] == keys, rows, -1)
 
     def postings(self, key: int) -> tuple[np.ndarray, np.ndarray]:
