@@ -3,7 +3,7 @@
     python bench/entities_annotate.py sample --out DIR          # the sample, in batches of 25
     python bench/entities_annotate.py check BATCH MENTIONS      # spans from an annotator's mention list
     python bench/entities_annotate.py sample-more --out DIR -n 100   # more, for the train split only
-    python bench/entities_annotate.py merge MENTIONS... --sample-dir DIR...  # -> tests/data/entities/spans.jsonl
+    python bench/entities_annotate.py merge MENTIONS... --sample-dir DIR... [--append]  # -> spans.jsonl
 
 An annotator reads each article of a batch and writes one JSON line per article:
 
@@ -244,14 +244,18 @@ def check(batch: Path, mentions_path: Path, show: bool = True) -> list[dict]:
     return recs
 
 
-def merge(mention_files: list[Path], sample_dirs: list[Path]) -> None:
+def merge(mention_files: list[Path], sample_dirs: list[Path], append: bool = False) -> None:
     """All batches' spans into SPANS: each mentions_NN.jsonl beside its batch_NN.jsonl and
-    the sample.jsonl of its folder (which holds each article's split)."""
+    the sample.jsonl of its folder (which holds each article's split). With append, the
+    articles already in SPANS are kept and the batches add to them (never replace one)."""
     meta = {d["id"]: d for sd in sample_dirs for d in read_jsonl(sd / "sample.jsonl")}
-    out, n_problems = [], 0
+    out = read_jsonl(SPANS) if append and SPANS.exists() else []
+    kept, n_problems = {r["id"] for r in out}, 0
     for mf in mention_files:
         batch = mf.parent / mf.name.replace("mentions_", "batch_")
         for r in check(batch, mf, show=False):
+            if r["id"] in kept:
+                sys.exit(f"{r['id']} is already in {SPANS}: a split is drawn once, never redrawn")
             n_problems += len(r.pop("problems"))
             r["split"] = meta[r["id"]]["split"]
             r["stratum"] = meta[r["id"]]["stratum"]
@@ -277,6 +281,8 @@ def main(argv=None):
     m.add_argument("mentions", type=Path, nargs="+", help="mentions_NN.jsonl files (beside batch_NN.jsonl)")
     m.add_argument("--sample-dir", type=Path, action="append", required=True,
                    help="a folder of batches and its sample.jsonl (repeatable)")
+    m.add_argument("--append", action="store_true",
+                   help="keep the articles already in spans.jsonl and add these batches")
     more = sub.add_parser("sample-more")
     more.add_argument("--out", type=Path, required=True)
     more.add_argument("-n", type=int, default=100)
@@ -289,7 +295,7 @@ def main(argv=None):
     elif a.cmd == "check":
         check(a.batch, a.mentions)
     else:
-        merge(a.mentions, a.sample_dir)
+        merge(a.mentions, a.sample_dir, a.append)
 
 
 if __name__ == "__main__":
