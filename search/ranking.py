@@ -40,6 +40,7 @@ TITLE_EXACT = 2.0    # ... × this when with the diacritics as typed or read
 TITLE_FOLDED = 0.25  # ... × this when the query has diacritics and the title other ones
 EXACT_WORD = 12.0    # each word of the query the article holds with the diacritics as typed
 READING = 6.0        # each word an unaccented query's reading finds so written, syllable by syllable
+TITLE_WORDS = 25     # ... × (TITLE_WORDS / its syllables)³ when longer: a lead, not a headline
 KNOWN_ITEM = 200.0   # the query is the whole title
 ENTITY = 30.0        # the query is a person or agency the article is tagged with
 RERANK = 200         # how many top articles have their titles checked
@@ -174,6 +175,9 @@ class Ranker:
                 boost = TITLE_PHRASE * TITLE_EXACT
             else:
                 boost = TITLE_PHRASE * (TITLE_FOLDED if typed_diacritics else 1.0)
+            # A title of a sentence or two (some sources title an article with its lead)
+            # says less about what the article is about than a headline does.
+            boost *= min(1.0, TITLE_WORDS / max(1, folded.count(" ") + 1)) ** 3
             if folded == wanted:
                 boost += KNOWN_ITEM * (1.0 if exact == title or not typed_diacritics else 0.5)
             s[i] += boost

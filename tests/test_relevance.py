@@ -25,6 +25,17 @@ TWINS = [
     {"id": "twin-folded", "title": "Đồng đạt làm rung chuyển thủ đô", "date": "2017-06-02",
      "body": "Giá đồng đạt đỉnh, thị trường kim loại làm rung chuyển thủ đô tài chính."},
 ]
+# A headline with the short name, and a source that titles its articles with their lead.
+HEADLINE_AND_LEAD = [
+    {"id": "headline", "title": "Lã Văn Khiêm lần đầu đá chính cho Gangwon", "date": "2017-07-02",
+     "body": "Tiền vệ Mạc Lã Văn Khiêm có lần đầu đá chính cho Gangwon tại giải K-League. "
+             "Mạc Lã Văn Khiêm chơi 70 phút trước khi rời sân, HLV khen Mạc Lã Văn Khiêm chơi tốt."},
+    {"id": "lead", "date": "2021-04-20",
+     "title": "Chiều 18/4, đội bóng phố núi dưới sự dẫn dắt của huấn luyện viên trưởng đã xuất sắc "
+              "đánh bại đội khách trên sân nhà với những bàn thắng của Nguyễn Văn Tú, Mạc Lã Văn "
+              "Khiêm và Vũ Văn Thanh trong hiệp hai",
+     "body": "Trận đấu diễn ra sôi nổi, khán giả phố núi ăn mừng chiến thắng đến khuya."},
+]
 
 
 def relevance_articles() -> list[dict]:
@@ -36,7 +47,7 @@ def relevance_articles() -> list[dict]:
 def rel_engine(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("relevance-corpus")
     chosen = {a["id"]: a for a in sample_articles()[::10]}
-    chosen.update((a["id"], a) for a in relevance_articles() + TWINS)
+    chosen.update((a["id"], a) for a in relevance_articles() + TWINS + HEADLINE_AND_LEAD)
     with open(corpus / "news.jsonl", "w", encoding="utf-8") as f:
         for a in chosen.values():
             f.write(json.dumps(a, ensure_ascii=False) + "\n")
@@ -109,6 +120,12 @@ def test_diacritics_as_typed_rank_an_exact_title_first(rel_engine):
         assert ids.index("twin-exact") < ids.index("twin-folded")
     ids = [h["id"] for h in run(rel_engine, "Đồng đạt làm rung chuyển thủ đô").hits]
     assert ids[0] == "twin-folded"
+
+
+def test_a_lead_used_as_title_weighs_less_than_a_headline(rel_engine):
+    # The name stands whole in the lead-title only, but the headline's article is about him.
+    ids = [h["id"] for h in run(rel_engine, "Mạc Lã Văn Khiêm").hits]
+    assert ids.index("headline") < ids.index("lead")
 
 
 def test_unaccented_queries_are_read_as_vietnamese(rel_engine):
