@@ -24,7 +24,7 @@ from .analysis import SYLLABLE_RE, fold_syllable, syllables
 from .corpus import Article, Problem, corpus_files, read_corpus
 from .entities import extract_entities
 from .facets import facet_record
-from .pairs import article_pairs
+from .pairs import text_pairs
 from .schema import ANALYSIS_VERSION, build_schema, frequency_postings, positional_postings, value_postings
 from .segment import segment
 from .segment_writer import GroupedSegmentWriter
@@ -92,7 +92,7 @@ def analyse(article: Article, seq=(0, 0)) -> dict:
         title=article.title, body=article.body, source_name=article.source,
         category=article.category, url=article.url, author=article.author,
         agencies=ents.agencies, persons=ents.persons, seq=seq,
-        _pairs={"title": article_pairs(title_folded), "body": article_pairs(body_folded)},
+        _pairs=text_pairs(title_folded, body_folded),
     )
 
 

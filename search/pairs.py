@@ -28,7 +28,10 @@ import numpy as np
 from .analysis import fold_syllable, syllables
 from .term_arrays import mapped
 
-FIELDS = ("title", "body")
+# "lead" is the body's first LEAD_SYLLABLES: news puts what an article is about first, so a
+# phrase of the query there is a sign of it (ranking.py); it only ranks, never matches.
+FIELDS = ("title", "body", "lead")
+LEAD_SYLLABLES = 100
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: (a, b) → a·MIX + b is a bijection in b
 _PARTS = ("keys", "docs", "tfs")
 
@@ -63,6 +66,12 @@ def article_pairs(folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return keys, np.minimum(counts, 255).astype(np.uint8)
 
 
+def text_pairs(title_folded: list[str], body_folded: list[str]) -> dict:
+    """Each field's (distinct pair keys, counts) of an article's folded syllables."""
+    return {"title": article_pairs(title_folded), "body": article_pairs(body_folded),
+            "lead": article_pairs(body_folded[:LEAD_SYLLABLES])}
+
+
 def _path(folder, segment_id: str, field: str, part: str) -> Path:
     return Path(folder) / f"{segment_id}.pairs_{field}_{part}.npy"
 
@@ -84,9 +93,9 @@ class PairWriter:
 
     def add_text(self, docnum: int, stored: dict) -> None:
         """The pairs of a document's stored title and body."""
-        for field in FIELDS:
-            folded = [fold_syllable(x) for x in syllables(stored.get(field) or "")]
-            self.add(docnum, field, *article_pairs(folded))
+        title, body = ([fold_syllable(x) for x in syllables(stored.get(f) or "")] for f in ("title", "body"))
+        for field, (keys, tfs) in text_pairs(title, body).items():
+            self.add(docnum, field, keys, tfs)
 
     def add_index(self, index: "PairIndex", renumber: np.ndarray) -> None:
         """Every posting of another segment's pair index, its documents renumbered

@@ -102,8 +102,8 @@ class PostingStore:
         return [t for t, f in zip(terms, found) if f]
 
     def pair_postings(self, field: str, pair: tuple[str, str]):
-        """(doc numbers, frequencies) of the live documents whose field ("title" or
-        "body") holds the two folded syllables next to each other (pairs.py)."""
+        """(doc numbers, frequencies) of the live documents whose field ("title",
+        "body" or "lead", pairs.py) holds the two folded syllables next to each other (pairs.py)."""
         def read():
             code = pair_key(*pair)
             for index, offset in self._pair_indexes():

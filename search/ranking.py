@@ -7,7 +7,8 @@
              unaccented query) ranks that form above other readings
   proximity  the longest run of the query's syllables standing in order, per field, as
              in Sphinx's proximity_bm25 ranker: the whole query as a phrase in the title
-             > in the body > some of its words next to each other > scattered
+             > in the body > some of its words next to each other > scattered; the whole
+             query in the lead (the body's first 100 syllables, pairs.py) adds to that
   boosts     the query is the article's title (known-item search), a phrase of its
              title, or the name of a person or agency the article is tagged with
 
@@ -35,6 +36,7 @@ FIELD_WEIGHT = {"title": 3.0, "body": 1.0}
 EXACT = 1.0          # the BM25F of the word as typed (or read), added to the folded one's
 PROXIMITY = 6.0      # × field weight × the share of the query's syllables in the longest run
 BODY_PHRASE = 6.0    # the whole query, in order, in the body
+LEAD_PHRASE = 10.0   # ... in the lead: what a news article is about comes first
 TITLE_PHRASE = 40.0  # the whole query as a phrase of the title (checked exactly) ...
 TITLE_EXACT = 2.0    # ... × this when with the diacritics as typed or read
 TITLE_FOLDED = 0.25  # ... × this when the query has diacritics and the title other ones
@@ -89,16 +91,22 @@ class Ranker:
             return
         pairs = adjacent(seq)
         for field in FIELDS:
-            run = np.zeros(self.store.doc_count, np.int16)
-            longest = np.zeros(self.store.doc_count, np.int16)
-            for pair in pairs:
-                present = self.store.pair_mask(field, pair)
-                run = np.where(present, run + 1, 0).astype(np.int16)
-                np.maximum(longest, run, out=longest)
+            longest = self._longest_run(field, pairs)
             share = longest.astype(np.float32) / len(pairs)
             scores += PROXIMITY * FIELD_WEIGHT[field] * share * candidates
             if field == "body":
                 scores += BODY_PHRASE * ((longest == len(pairs)) & candidates)
+        scores += LEAD_PHRASE * ((self._longest_run("lead", pairs) == len(pairs)) & candidates)
+
+    def _longest_run(self, field: str, pairs) -> np.ndarray:
+        """Per article, the most consecutive pairs of the query the field holds."""
+        run = np.zeros(self.store.doc_count, np.int16)
+        longest = np.zeros(self.store.doc_count, np.int16)
+        for pair in pairs:
+            present = self.store.pair_mask(field, pair)
+            run = np.where(present, run + 1, 0).astype(np.int16)
+            np.maximum(longest, run, out=longest)
+        return longest
 
     def _entity(self, scores) -> None:
         if len(self.query.groups) != 1 or not self.clauses:

@@ -27,7 +27,7 @@ MAX_TERM_CHARS = 64  # longer "syllables" are noise (base64, URLs) and bloat the
 
 # Bump when the analysis or this schema changes: the next reindex then rebuilds whole,
 # and a server refuses an index of another version (with a message saying to rebuild).
-ANALYSIS_VERSION = "7"
+ANALYSIS_VERSION = "8"
 
 
 

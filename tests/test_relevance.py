@@ -38,6 +38,17 @@ HEADLINE_AND_LEAD = [
 ]
 
 
+# The same words, the query's phrase in the lead of one and at the end of the other.
+_FILLER = ("Người dân trong vùng cho biết mùa nước năm nay về sớm hơn mọi năm, nhiều hộ đã "
+           "chuẩn bị ghe xuồng và lương thực để ứng phó. ") * 6
+LEAD_AND_END = [
+    {"id": "in-lead", "title": "Tin buổi sáng ở xã ven sông", "date": "2017-07-01",
+     "body": "Tình trạng nạo vét lòng kênh gây bức xúc. " + _FILLER},
+    {"id": "at-end", "title": "Tin buổi chiều ở xã ven sông", "date": "2017-07-02",
+     "body": _FILLER + "Tình trạng nạo vét lòng kênh gây bức xúc."},
+]
+
+
 def relevance_articles() -> list[dict]:
     with gzip.open(ARTICLES, "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in f]
@@ -47,7 +58,7 @@ def relevance_articles() -> list[dict]:
 def rel_engine(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("relevance-corpus")
     chosen = {a["id"]: a for a in sample_articles()[::10]}
-    chosen.update((a["id"], a) for a in relevance_articles() + TWINS + HEADLINE_AND_LEAD)
+    chosen.update((a["id"], a) for a in relevance_articles() + TWINS + HEADLINE_AND_LEAD + LEAD_AND_END)
     with open(corpus / "news.jsonl", "w", encoding="utf-8") as f:
         for a in chosen.values():
             f.write(json.dumps(a, ensure_ascii=False) + "\n")
@@ -126,6 +137,11 @@ def test_a_lead_used_as_title_weighs_less_than_a_headline(rel_engine):
     # The name stands whole in the lead-title only, but the headline's article is about him.
     ids = [h["id"] for h in run(rel_engine, "Mạc Lã Văn Khiêm").hits]
     assert ids.index("headline") < ids.index("lead")
+
+
+def test_the_query_in_the_lead_ranks_above_it_at_the_end(rel_engine):
+    ids = [h["id"] for h in run(rel_engine, "nạo vét lòng kênh").hits]
+    assert ids.index("in-lead") < ids.index("at-end")
 
 
 def test_unaccented_queries_are_read_as_vietnamese(rel_engine):
