@@ -381,3 +381,17 @@ def test_hard_cases_of_unseen_articles():
     assert e.persons == [] and "Trường THPT Nguyễn Huệ" in e.agencies
     # "Bộ" plus a number is no ministry
     assert ents("T", "Bộ 4 sẽ phối hợp với Công ty TNHH Minh Phát.").agencies == ["Công ty TNHH Minh Phát"]
+
+
+def test_national_sides_and_federations_named_by_their_country():
+    body = ("Sau trận, tuyển Việt Nam trở về nước; đội tuyển nữ Thái Lan và ĐT futsal Iraq "
+            "đã lên đường. LĐBĐ Malaysia ra điều lệ.")
+    assert ents("Bóng đá", body).agencies == [
+        "Đội tuyển Việt Nam", "Đội tuyển nữ Thái Lan", "Đội tuyển futsal Iraq", "Liên đoàn Bóng đá Malaysia"]
+    # recruiting is not a side, nor is a country followed by more of a name
+    assert ents("Tin", "Công ty trúng tuyển hồ sơ tại Hà Nội.").agencies == []
+    assert ents("Tin", "Vé của tuyển Việt Nam Airlines tăng giá.").agencies == []
+
+
+def test_a_place_that_begins_with_a_function_word():
+    assert ents("Tin", "UBND thị xã Ba Đồn họp.").agencies == ["Ủy ban nhân dân thị xã Ba Đồn"]

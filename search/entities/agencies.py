@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .canonical import canonical_agency
 from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _NOT_AGENCIES,
-                      _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _syll_split)
+                      _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _syll_split)
 from .org_names import _LC_FIRST, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
 from .tokens import _join, _match, _Para
@@ -40,6 +40,39 @@ def _u_team(p: _Para, i: int):
     return None
 
 
+# What may stand between "đội tuyển" and the country: "đội tuyển nữ Việt Nam", "ĐT futsal Iraq"
+_TEAM_KINDS = sorted([("bóng", "đá", "nữ"), ("bóng", "chuyền", "nữ"), ("bóng", "chuyền"), ("bóng", "đá"),
+                      ("futsal", "nữ"), ("futsal",), ("nữ",), ("trẻ",), ("quốc", "gia")],
+                     key=len, reverse=True)
+
+
+def _national_team(p: _Para, i: int):
+    """National sides and football federations named by their country, as sports pages
+    write them: "đội tuyển Thái Lan", "tuyển Việt Nam", "ĐT futsal Iraq", "LĐBĐ Malaysia"."""
+    k, n = p.key, p.n
+    if p.text[i] == "LĐBĐ":
+        e, parts = i + 1, ["Liên", "đoàn", "Bóng", "đá"]
+    elif k[i] == "đội" and i + 1 < n and k[i + 1] == "tuyển":
+        e, parts = i + 2, ["Đội", "tuyển"]
+    elif k[i] == "tuyển" or p.text[i] == "ĐT":
+        e, parts = i + 1, ["Đội", "tuyển"]
+    else:
+        return None
+    if parts[0] == "Đội":
+        for kind in _TEAM_KINDS:
+            if tuple(k[e:e + len(kind)]) == kind and all(p.cap[x] == 0 for x in range(e, e + len(kind))):
+                parts = parts + p.text[e:e + len(kind)]
+                e += len(kind)
+                break
+    if e >= n or p.cap[e] != 1 or k[e] not in _PLACE_FIRST:
+        return None
+    m = _match(k, e, n, _PLACES_D, _PLACE_MAX)
+    # the place must end the name: "tuyển Việt Nam Airlines" is something else
+    if m is None or (e + m[0] < n and p.cap[e + m[0]] == 1):
+        return None
+    return e + m[0], parts + p.text[e:e + m[0]]
+
+
 def _match_fixed(p: _Para, i: int):
     if p.text[i] not in _FIXED_FIRST:
         return None
@@ -63,6 +96,14 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
             continue
         c = p.cap[i]
         k = p.key[i]
+        team = _national_team(p, i) if k in ("đội", "tuyển", "đt", "lđbđ") else None
+        if team:
+            e, parts = team
+            for x in range(i, e):
+                used[x] = True
+            found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
+            i = e
+            continue
         if c == 0 and k not in _LC_FIRST:
             i += 1
             continue

@@ -60,10 +60,13 @@ def _place_after(p: _Para, i: int):
         m = _match(p.key, i, n, {k: 1 for k in _PLACES if k[0] == p.key[i]}, _PLACE_MAX)
     if m is not None:
         return i + m[0]
-    if p.key[i] in _FUNC:
-        return None
     j = _tok_end(p, i)
     if not all(p.cap[k] == 1 for k in range(i, j)):
+        return None
+    # a function word alone is no place ("xã Ba"), but one before another capitalised
+    # syllable may begin one: "thị xã Ba Đồn", "huyện Ba Vì"
+    if p.key[i] in _FUNC and j == i + 1 and not (
+            j < n and p.cap[j] == 1 and p.tokcap[j] and p.key[j] not in _FUNC):
         return None
     # a second capitalised word: "Tam_Mỹ Tây", "Đắk Ha", "Đắk G'Long"
     while j < n and j - i < 4 and p.cap[j] == 1 and p.tokcap[j]:
