@@ -64,6 +64,8 @@ def _national_team(p: _Para, i: int):
                 parts = parts + p.text[e:e + len(kind)]
                 e += len(kind)
                 break
+    if e < n and parts == ["Đội", "tuyển"] and p.text[e][0] == "U":
+        return _u_team(p, e)  # "Đội tuyển U23 Việt Nam" is "U23 Việt Nam"
     if e >= n or p.cap[e] != 1 or k[e] not in _PLACE_FIRST:
         return None
     m = _match(k, e, n, _PLACES_D, _PLACE_MAX)
