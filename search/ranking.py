@@ -56,6 +56,7 @@ class Ranker:
         self.store = snap.store
         self.query = query
         self.clauses = query.positive_clauses()
+        self._title_holds = None  # which titles hold all the query's pairs (_proximity)
 
     # -- scores ----------------------------------------------------------------
 
@@ -92,6 +93,8 @@ class Ranker:
         pairs = adjacent(seq)
         for field in FIELDS:
             longest = self._longest_run(field, pairs)
+            if field == "title":
+                self._title_holds = longest == len(pairs)
             share = longest.astype(np.float32) / len(pairs)
             scores += PROXIMITY * FIELD_WEIGHT[field] * share * candidates
             if field == "body":
@@ -175,7 +178,15 @@ class Ranker:
         exact = " ".join(s2 for a in accented for s2 in a)
         typed_diacritics = self.query.has_diacritics
         titles, folded_titles = self.snap.titles()
-        for i in np.argsort(-s)[:RERANK]:
+        top = np.argsort(-s)[:RERANK]
+        # Only titles that hold every pair of the query (or its one syllable) can hold it.
+        holds = self._title_holds
+        if holds is None:
+            seq = self._sequence()
+            holds = self.store.mask("title_f", seq[0]) if len(seq) == 1 else None
+        if holds is not None:
+            top = top[holds[docs[top]]]
+        for i in top:
             title, folded = titles[docs[i]], folded_titles[docs[i]]
             if f" {wanted} " not in f" {folded} ":
                 continue
