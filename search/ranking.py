@@ -163,6 +163,7 @@ class Ranker:
             else:
                 # A reading is only the likeliest guess: a boost, not an order.
                 s += READING * exact[0][docs]
+                keys = (docs, -snap.newest_key[docs], -s)
         if match.relaxed:
             keys += (-match.words[docs],)
         return docs[np.lexsort(keys)]
