@@ -320,7 +320,7 @@ class Engine:
                 ranker = Ranker(snap, query)
                 scores = ranker.scores(found)
             if sort == "relevance" and found is not None and docs.size:
-                order = ranker.order(docs, scores, found)
+                order = ranker.order(docs, scores, found, limit=req.page * req.per_page)
             elif sort == "newest":
                 order = docs[np.lexsort((docs, -snap.newest_key[docs]))]
             else:

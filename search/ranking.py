@@ -91,22 +91,25 @@ class Ranker:
         if len(seq) < 2:
             return
         pairs = adjacent(seq)
+        cand = np.flatnonzero(candidates)  # the runs are only needed where the query matches
         for field in FIELDS:
-            longest = self._longest_run(field, pairs)
+            longest = self._longest_run(field, pairs, cand)
+            full = longest == len(pairs)
             if field == "title":
-                self._title_holds = longest == len(pairs)
+                self._title_holds = np.zeros(self.store.doc_count, bool)
+                self._title_holds[cand] = full
             share = longest.astype(np.float32) / len(pairs)
-            scores += PROXIMITY * FIELD_WEIGHT[field] * share * candidates
+            scores[cand] += PROXIMITY * FIELD_WEIGHT[field] * share
             if field == "body":
-                scores += BODY_PHRASE * ((longest == len(pairs)) & candidates)
-        scores += LEAD_PHRASE * ((self._longest_run("lead", pairs) == len(pairs)) & candidates)
+                scores[cand] += BODY_PHRASE * full
+        scores[cand] += LEAD_PHRASE * (self._longest_run("lead", pairs, cand) == len(pairs))
 
-    def _longest_run(self, field: str, pairs) -> np.ndarray:
-        """Per article, the most consecutive pairs of the query the field holds."""
-        run = np.zeros(self.store.doc_count, np.int16)
-        longest = np.zeros(self.store.doc_count, np.int16)
+    def _longest_run(self, field: str, pairs, cand) -> np.ndarray:
+        """Per candidate article, the most consecutive pairs of the query the field holds."""
+        run = np.zeros(cand.size, np.int16)
+        longest = np.zeros(cand.size, np.int16)
         for pair in pairs:
-            present = self.store.pair_mask(field, pair)
+            present = self.store.pair_mask(field, pair)[cand]
             run = np.where(present, run + 1, 0).astype(np.int16)
             np.maximum(longest, run, out=longest)
         return longest
@@ -149,7 +152,9 @@ class Ranker:
 
     # -- order -----------------------------------------------------------------
 
-    def order(self, docs: np.ndarray, scores: np.ndarray, match: Match) -> np.ndarray:
+    def order(self, docs: np.ndarray, scores: np.ndarray, match: Match,
+              limit: int | None = None) -> np.ndarray:
+        """docs, best first; with limit, only the first limit of them."""
         snap = self.snap
         s = scores[docs].astype(np.float64)
         self._title_boosts(docs, s)
@@ -166,7 +171,10 @@ class Ranker:
                 keys = (docs, -snap.newest_key[docs], -s)
         if match.relaxed:
             keys += (-match.words[docs],)
-        return docs[np.lexsort(keys)]
+        if limit is not None and docs.size > 4 * limit:
+            best = _first(keys[2:], limit)  # sorting a page's worth, not every match
+            return docs[best[np.lexsort(tuple(k[best] for k in keys))][:limit]]
+        return docs[np.lexsort(keys)][:limit]
 
     def _title_boosts(self, docs, s) -> None:
         """Exact checks on the titles of the best few hundred: the whole query as the title
@@ -179,7 +187,7 @@ class Ranker:
         exact = " ".join(s2 for a in accented for s2 in a)
         typed_diacritics = self.query.has_diacritics
         titles, folded_titles = self.snap.titles()
-        top = np.argsort(-s)[:RERANK]
+        top = np.argpartition(-s, RERANK - 1)[:RERANK] if s.size > RERANK else np.arange(s.size)
         # Only titles that hold every pair of the query (or its one syllable) can hold it.
         holds = self._title_holds
         if holds is None:
@@ -201,6 +209,21 @@ class Ranker:
             if folded == wanted:
                 boost += KNOWN_ITEM * (1.0 if exact == title or not typed_diacritics else 0.5)
             s[i] += boost
+
+
+def _first(keys, limit: int) -> np.ndarray:
+    """Indices of a superset of the first `limit` in the lexicographic order of keys (the
+    last the primary, as np.lexsort; each "smaller first"): every index whose keys, folded
+    into one number with each key weighing more than the whole range of those after it,
+    are at most the limit-th smallest. Ties at the boundary are all kept, so sorting these
+    by the full keys (the document number last) gives exactly the first `limit`."""
+    folded = keys[0].astype(np.float64)
+    span = float(folded.max() - folded.min()) + 1.0
+    for key in keys[1:]:
+        folded = folded + span * key
+        span *= float(key.max() - key.min()) + 1.0
+    kth = np.partition(folded, limit - 1)[limit - 1]
+    return np.flatnonzero(folded <= kth)
 
 
 def bm25f(store, scores, suffix: str, term, weight: float = 1.0) -> None:
