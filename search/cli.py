@@ -12,9 +12,10 @@ import click
 
 from . import storage
 from .corpus import CorpusNotFound
-from .engine import Engine
-from .indexer import reindex as run_reindex
+from .engines import BadEngineURL, engine_url, kind, open_engine, whoosh_path
+from .engines import reindex as run_reindex
 from .request import SORTS, InvalidRequest, SearchRequest
+from .sphinx.client import ClusterError
 from .storage import IndexNotFound
 
 DEFAULT_CORPUS = "corpus"
@@ -25,6 +26,19 @@ def _index_option(f):
     return click.option("--index", "index_dir", envvar="TIMTIN_INDEX", default=DEFAULT_INDEX,
                         show_default=True, type=click.Path(file_okay=False),
                         help="Index folder (env TIMTIN_INDEX).")(f)
+
+
+def _engine_option(f):
+    return click.option("--engine", "engine", envvar="TIMTIN_ENGINE", default=None,
+                        help="whoosh:PATH (default: whoosh:INDEX) or sphinx://HOST:PORT, the head "
+                             "of a cluster (env TIMTIN_ENGINE).")(f)
+
+
+def _engine_url(engine: str | None, index_dir: str) -> str:
+    try:
+        return engine_url(engine, index_dir)
+    except BadEngineURL as e:
+        raise click.BadParameter(str(e), param_hint="--engine") from None
 
 
 def _default_corpus() -> list[str]:
@@ -66,7 +80,8 @@ class _Progress:
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Segmentation processes (default: CPU count).")
-def reindex(corpus_paths, index_dir, full, workers):
+@_engine_option
+def reindex(corpus_paths, index_dir, full, workers, engine):
     """Build or update the index from the corpus.
 
     Incremental by default: adds new articles, re-indexes changed ones and deletes
@@ -74,10 +89,13 @@ def reindex(corpus_paths, index_dir, full, workers):
     """
     if not corpus_paths:
         corpus_paths = _default_corpus()
+    url = _engine_url(engine, index_dir)
     progress = _Progress()
     try:
-        summary = run_reindex(corpus_paths, index_dir, full=full, workers=workers,
-                              progress=progress)
+        summary = run_reindex(url, corpus_paths, full=full, workers=workers, progress=progress)
+    except ClusterError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
     except CorpusNotFound as e:
         raise click.UsageError(str(e)) from None
     except storage.ReindexRunning as e:
@@ -106,8 +124,9 @@ def reindex(corpus_paths, index_dir, full, workers):
 @click.option("--per-page", default=10, show_default=True, help="Results per page (1-100).")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the JSON of /api/search.")
 @_index_option
+@_engine_option
 def search(query, agency, person, source, date_from, date_to, sort, page, per_page, as_json,
-           index_dir):
+           index_dir, engine):
     """Search the index: top results and facets, or --json."""
     params = {"q": [query], "agency": list(agency), "person": list(person),
               "source": list(source), "date_from": [date_from] if date_from else [],
@@ -115,10 +134,10 @@ def search(query, agency, person, source, date_from, date_to, sort, page, per_pa
               "page": [str(page)], "per_page": [str(per_page)]}
     try:
         req = SearchRequest.from_params(lambda name: params.get(name, []))
-        result = Engine(index_dir).search(req).to_dict()
+        result = open_engine(_engine_url(engine, index_dir)).search(req).to_dict()
     except InvalidRequest as e:
         raise click.UsageError(str(e)) from None
-    except IndexNotFound as e:
+    except (IndexNotFound, ClusterError) as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(2)
     if as_json:
@@ -163,20 +182,24 @@ def _print_result(result: dict, color: bool) -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Threads per process.")
 @_index_option
-def serve(host, port, workers, threads, index_dir):
+@_engine_option
+def serve(host, port, workers, threads, index_dir, engine):
     """Serve the web search and the JSON API with a production WSGI server (gunicorn),
     from several processes on one port.
 
     A reindex is picked up without a restart; a worker that dies is replaced."""
     from web.server import serve as run_server
 
-    if storage.current_generation(index_dir) is None:
+    url = _engine_url(engine, index_dir)
+    if kind(url) == "whoosh":
+        index_dir = whoosh_path(url)
+    if kind(url) == "whoosh" and storage.current_generation(index_dir) is None:
         corpus = _default_corpus()
         if all(os.path.exists(p) for p in corpus):
             click.echo(f"No index in {index_dir} yet: building it from {', '.join(corpus)} …", err=True)
             progress = _Progress()
             try:
-                summary = run_reindex(corpus, index_dir, progress=progress)
+                summary = run_reindex(url, corpus, progress=progress)
             except (storage.ReindexRunning, OSError) as e:
                 click.echo(f"Warning: could not build the index: {e}", err=True)
             else:
@@ -185,10 +208,15 @@ def serve(host, port, workers, threads, index_dir):
         else:
             click.echo(f"Warning: no index in {index_dir} yet; run `timtin reindex`.", err=True)
     workers = workers or os.cpu_count() or 1
-    click.echo(f"timtin: serving {index_dir} on http://{host}:{port} "
+    click.echo(f"timtin: serving {url} on http://{host}:{port} "
                f"({workers} process{'es' if workers > 1 else ''} × {threads} threads)", err=True)
-    run_server(index_dir, host, port, workers, threads)
+    run_server(url, host, port, workers, threads)
 
+
+from .cluster_cli import cluster_config, cluster_local  # noqa: E402
+
+main.add_command(cluster_config)
+main.add_command(cluster_local)
 
 if __name__ == "__main__":
     main()

@@ -47,12 +47,16 @@ class SearchResult:
     took_ms: float
     interpretation: str | None = None
     relaxed: bool = False
+    # A cluster with a shard down answers from the others (search/sphinx/engine.py).
+    partial: bool = False
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"query": self.request.q, "total": self.total, "page": self.request.page,
                 "per_page": self.request.per_page, "took_ms": round(self.took_ms, 2),
                 "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
-                "interpretation": self.interpretation, "relaxed": self.relaxed}
+                "interpretation": self.interpretation, "relaxed": self.relaxed,
+                "partial": self.partial, "warnings": list(self.warnings)}
 
 
 class Snapshot:

@@ -53,23 +53,44 @@ class Summary:
                 f"{self.deleted} deleted, {self.skipped} skipped) in {self.seconds:.1f} s")
 
 
-def analyse(article: Article, seq=(0, 0)) -> dict:
-    """One article → the fields Whoosh stores and indexes. Runs in worker processes."""
+@dataclass
+class Analysed:
+    """What either engine indexes of an article: pyvi words (the title's, then each body
+    paragraph's), syllables as written and folded, entities."""
+    title_tokens: list[str]
+    body_tokens: list[list[str]]
+    title_syl: list[str]
+    body_syl: list[str]
+    title_folded: list[str]
+    body_folded: list[str]
+    agencies: list[str]
+    persons: list[str]
+
+
+def analyse_text(article: Article) -> Analysed:
     paragraphs = [p for p in article.body.split("\n") if p.strip()]
     title_tokens = segment(article.title)
     body_tokens = [segment(p) for p in paragraphs]
     ents = extract_entities(article.title, article.body, article.author,
                             tokens=[title_tokens] + body_tokens)
+    title_syl = syllables(article.title)
+    body_syl = syllables(article.body)
+    return Analysed(title_tokens, body_tokens, title_syl, body_syl,
+                    list(map(fold_syllable, title_syl)), list(map(fold_syllable, body_syl)),
+                    ents.agencies, ents.persons)
+
+
+def analyse(article: Article, seq=(0, 0)) -> dict:
+    """One article → the fields Whoosh stores and indexes. Runs in worker processes."""
+    a = analyse_text(article)
+    title_tokens, body_tokens, ents = a.title_tokens, a.body_tokens, a
+    title_syl, body_syl, title_folded, body_folded = a.title_syl, a.body_syl, a.title_folded, a.body_folded
 
     # Only compound words: a one-syllable word is already a term of the syllable fields.
     def word_terms(token_lists):
         return [t.lower() for tokens in token_lists for t in tokens
                 if "_" in t and SYLLABLE_RE.search(t)]
 
-    title_syl = syllables(article.title)
-    body_syl = syllables(article.body)
-    title_folded = list(map(fold_syllable, title_syl))
-    body_folded = list(map(fold_syllable, body_syl))
     date = article.date
     return dict(
         id=article.id,

@@ -41,7 +41,7 @@ def test_api_search_never_fails_on_any_parameters(server, pairs):
     data = json.loads(body)
     if status == 200:
         assert list(data) == ["query", "total", "page", "per_page", "took_ms", "hits", "facets",
-                              "suggestion", "interpretation", "relaxed"]
+                              "suggestion", "interpretation", "relaxed", "partial", "warnings"]
         assert isinstance(data["total"], int) and len(data["hits"]) <= data["per_page"] <= 100
         assert set(data["facets"]) == {"year", "month", "agency", "person", "source"}
     else:

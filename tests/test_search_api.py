@@ -37,7 +37,8 @@ def folded_text(server, article_id):
 def test_response_shape(server):
     data = search(server, q="công an")
     assert list(data) == ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion",
-                          "interpretation", "relaxed"]
+                          "interpretation", "relaxed", "partial", "warnings"]
+    assert data["partial"] is False and data["warnings"] == []
     assert set(data["facets"]) == {"year", "month", "agency", "person", "source"}
     hit = data["hits"][0]
     assert list(hit) == ["id", "title", "title_html", "snippet_html", "date", "source", "url",

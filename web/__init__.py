@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from search.engine import Engine
+from search.engines import engine_url, open_engine
 
 # Only this origin; inline SVG needs no exception. frame-ancestors: never framed.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -19,8 +19,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["timtin_engine"] = Engine(app.config["INDEX_DIR"],
-                                             warm_up=app.config.get("WARM_UP", False))
+    # ENGINE: an engine URL (search/engines.py); an INDEX_DIR given in config means that
+    # Whoosh index; otherwise TIMTIN_ENGINE, then TIMTIN_INDEX.
+    url = app.config.get("ENGINE") or (f"whoosh:{config['INDEX_DIR']}" if config and "INDEX_DIR" in config
+                                       else engine_url(None, app.config["INDEX_DIR"]))
+    app.extensions["timtin_engine"] = open_engine(url, warm_up=app.config.get("WARM_UP", False))
 
     from . import api, pages
     app.register_blueprint(api.bp)
@@ -38,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def engine() -> Engine:
+def engine():
+    """The app's engine (search/engines.py): Whoosh or a cluster, the same calls."""
     from flask import current_app
     return current_app.extensions["timtin_engine"]

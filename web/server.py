@@ -27,8 +27,8 @@ def _after_fork(worker) -> None:
 
 
 class Server(BaseApplication):
-    def __init__(self, index_dir: str, host: str, port: int, workers: int, threads: int):
-        self.index_dir = index_dir
+    def __init__(self, engine: str, host: str, port: int, workers: int, threads: int):
+        self.engine = engine
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         self.options = {
             "bind": [bind], "workers": workers, "threads": threads,
@@ -45,7 +45,7 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        app = create_app({"INDEX_DIR": self.index_dir, "WARM_UP": True})
+        app = create_app({"ENGINE": self.engine, "WARM_UP": True})
         segment("khởi động")  # loads pyvi's model here, once, for every worker to share
         app.extensions["timtin_engine"].prepare_for_fork()
         app.test_client().get("/api/health")  # Flask's own first-request set-up, done once
@@ -53,5 +53,6 @@ class Server(BaseApplication):
         return app
 
 
-def serve(index_dir: str, host: str, port: int, workers: int, threads: int) -> None:
-    Server(index_dir, host, port, workers, threads).run()
+def serve(engine: str, host: str, port: int, workers: int, threads: int) -> None:
+    """engine: an engine URL (search/engines.py)."""
+    Server(engine, host, port, workers, threads).run()

@@ -1,0 +1,299 @@
+"""The cluster engine: the Engine interface (search, article, related, health) answered by
+a Sphinx / Manticore cluster's head (schema.py for the tables).
+
+Matching is the Whoosh engine's: the query is read by query.py (the unaccented reading
+from the cluster's vocabulary), each word a phrase of folded syllable tokens in the title
+or body, every word required, quoted phrases, -exclusion and OR as typed. Ranking is
+Sphinx's proximity_bm25 over the folded fields (title weighted 3), with the words as
+written (diacritics) and the pyvi words added through MAYBE: they rank, they do not
+filter; the lead (the body's first syllables) is a field of its own for the ranker. Facets are FACET clauses of a multi-query batch, each
+without its own filter, as the Whoosh engine counts them.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from ..engine import SearchResult, _marked
+from ..entities import canonical_agency, place_names
+from ..facets import FACETS
+from ..highlight import highlight, snippet
+from ..query import ParsedQuery, parse_query
+from ..request import SearchRequest
+from .client import Cluster, ClusterError, match_quote, quote
+from .schema import DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, token, value_id
+from .writer import read_vocabulary
+
+MAX_MATCHES = 100_000   # FACET counts over a distributed table are exact up to this many values
+REFRESH_SECONDS = 2.0   # how often the current generation is checked
+HIT_COLUMNS = "aid, title, body, date, source_name, url, author, agencies, persons, category"
+# The fields a word is looked for in. The lead is part of the body, so it finds nothing
+# more; it is there for the ranker (the query's words in order in the lead score).
+MATCHED = "title_f,body_f,lead_f"
+FACET_ATTRS = {"year": "year", "month": "month", "agency": "agency_ids", "person": "person_ids",
+               "source": "source_id"}
+
+
+class SphinxEngine:
+    def __init__(self, url: str, warm_up: bool = False):
+        self.cluster = Cluster(url)
+        self.url = url
+        self.lock = threading.Lock()
+        self._gen: int | None = None
+        self._checked = 0.0
+        self._vocabulary = None
+        self._names: dict[int, str] = {}
+        self._cased: dict[str, str] | None = None
+
+    # -- the generation, its vocabulary and names -------------------------------------
+
+    def generation(self) -> int:
+        now = time.monotonic()
+        if self._gen is None or now - self._checked > REFRESH_SECONDS:
+            gen = self.cluster.meta_value("gen", "current")
+            if gen is None:
+                raise ClusterError(f"{self.url} holds no index yet: run "
+                                   f"`timtin reindex --engine {self.url}`")
+            with self.lock:
+                if gen != self._gen:
+                    self._vocabulary, self._cased = None, None
+                self._gen, self._checked = gen, now
+        return self._gen
+
+    def vocabulary(self):
+        if self._vocabulary is None:
+            self._vocabulary = read_vocabulary(self.cluster)
+        return self._vocabulary
+
+    def parse(self, text: str) -> ParsedQuery:
+        return parse_query(text, self.vocabulary(), self.cased)
+
+    def cased(self, reading: str) -> str:
+        """An interpretation with the capitals of the places it names (the Whoosh engine
+        also uses its person and agency values)."""
+        if self._cased is None:
+            self._cased = {v.lower(): v for v in place_names()}
+        out, words, i = [], reading.split(" "), 0
+        while i < len(words):
+            for n in range(min(6, len(words) - i), 0, -1):
+                hit = self._cased.get(" ".join(words[i:i + n]))
+                if hit:
+                    out.append(hit)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out)
+
+    def _names_of(self, facet: str, ids) -> dict[int, str]:
+        missing = [i for i in ids if i not in self._names]
+        for k in range(0, len(missing), 500):
+            chunk = missing[k:k + 500]
+            rows = self.cluster.execute(f"SELECT id, name FROM {META_TABLE} WHERE id IN "
+                                        f"({','.join(map(str, chunk))}) LIMIT {len(chunk)}")
+            self._names.update((int(i), n) for i, n in rows)
+        return {i: self._names[i] for i in ids if i in self._names}
+
+    # -- the interface ---------------------------------------------------------------
+
+    def health(self) -> dict:
+        try:
+            gen = self.generation()
+            rows = self.cluster.execute(f"SELECT id FROM {DISTRIBUTED_TABLE} WHERE gen = {gen} LIMIT 1")
+            meta = dict(self.cluster.execute("SHOW META"))
+            del rows
+            return {"status": "ok", "engine": self.url, "articles": int(meta.get("total_found", 0)),
+                    "generation": gen}
+        except ClusterError as e:
+            return {"status": "unavailable", "engine": self.url, "error": str(e)}
+
+    def prepare_for_fork(self) -> None:
+        self.cluster = Cluster(self.url)  # no connection crosses a fork
+
+    def after_fork(self) -> None:
+        self.cluster = Cluster(self.url)
+
+    def marks(self, q: str):
+        return _marked(self.parse(q))
+
+    def search(self, req: SearchRequest, hits: bool = True) -> SearchResult:
+        started = time.perf_counter()
+        gen = self.generation()
+        query = self.parse(req.q)
+        match = _match_expression(query)
+        filters = self._filters(req)
+        date = filters.pop("date")
+        base = [f"gen = {gen}"]
+        if match is not None:
+            base.insert(0, f"MATCH('{match_quote(match)}')")
+
+        def where(*parts):
+            return " WHERE " + " AND ".join(base + [p for p in parts if p])
+
+        sort = req.effective_sort
+        if sort == "relevance" and match is not None:
+            order = "WEIGHT() DESC, dend DESC"
+        elif sort == "newest":
+            order = "has_date DESC, dend DESC, id ASC"
+        else:
+            order = "has_date DESC, dstart ASC, id ASC"
+        offset = (req.page - 1) * req.per_page
+        weights = ", ".join(f"{f}={w}" for f, w in FIELD_WEIGHTS.items())
+        option = f" OPTION ranker=proximity_bm25, field_weights=({weights}), max_matches={MAX_MATCHES}"
+        statements = [f"SELECT {HIT_COLUMNS}, WEIGHT() AS w FROM {DISTRIBUTED_TABLE}"
+                      + where(date, *filters.values())
+                      + f" ORDER BY {order} LIMIT {offset}, {req.per_page if hits else 0}"
+                      + option.replace(f"max_matches={MAX_MATCHES}", f"max_matches={max(offset + req.per_page, 1)}")]
+        for name in FACETS:
+            own = ("year", "month") if name in ("year", "month") else (name,)
+            parts = [] if name in ("year", "month") else [date]
+            parts += [f for other, f in filters.items() if other not in own]
+            statements.append(f"SELECT id FROM {DISTRIBUTED_TABLE}" + where(*parts)
+                              + " LIMIT 0" + option
+                              + f" FACET {FACET_ATTRS[name]} ORDER BY COUNT(*) DESC LIMIT {MAX_MATCHES}")
+        results, warnings = [], []
+        for sql in statements:
+            sets, warn = self.cluster.execute_sets(sql + "; SHOW META")
+            results.append(sets)
+            warnings += [w for w in warn if w not in warnings]
+        rows = results[0][0]
+        meta = dict(results[0][-1])
+        total = int(meta.get("total_found", 0))
+        facets = {}
+        for name, sets in zip(FACETS, results[1:]):
+            facets[name] = self._facet(name, sets[1] if len(sets) > 2 else [], req)
+        terms = _marked(query) if match is not None else frozenset()
+        page = [self._hit(row, terms) for row in rows] if hits else []
+        return SearchResult(req, total, page, facets, None, (time.perf_counter() - started) * 1000,
+                            interpretation=query.interpretation, relaxed=False,
+                            partial=bool(warnings), warnings=tuple(warnings))
+
+    def _filters(self, req: SearchRequest) -> dict[str, str]:
+        date = []
+        if req.date_from or req.date_to:
+            from ..dates import date_range
+            date.append("has_date = 1")
+            if req.date_from:
+                date.append(f"dend >= {date_range(req.date_from)[0]}")
+            if req.date_to:
+                date.append(f"dstart <= {date_range(req.date_to)[1]}")
+        out = {"date": " AND ".join(date)}
+        agencies = dict.fromkeys(canonical_agency(a) or a for a in req.agency)
+        for name, values in (("agency", agencies), ("person", req.person), ("source", req.source)):
+            if values:
+                ids = ",".join(str(value_id(name, v)) for v in values)
+                out[name] = f"{FACET_ATTRS[name]} IN ({ids})"
+        return out
+
+    def _facet(self, name: str, rows, req: SearchRequest) -> list[dict]:
+        selected = {"agency": tuple(dict.fromkeys(canonical_agency(a) or a for a in req.agency)),
+                    "person": req.person, "source": req.source}.get(name, ())
+        counts = {}
+        if name in ("year", "month"):
+            for value, n in rows:
+                if int(value):
+                    v = str(value) if name == "year" else f"{str(value)[:4]}-{str(value)[4:]}"
+                    counts[v] = int(n)
+        else:
+            names = self._names_of(name, [int(v) for v, _ in rows if int(v)])
+            for value, n in rows:
+                if int(value) in names:
+                    counts[names[int(value)]] = int(n)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        chosen = dict(ordered[:req.facet_size])
+        for value in selected:
+            chosen.setdefault(value, counts.get(value, 0))
+        items = [{"value": v, "count": c} for v, c in chosen.items()]
+        if name in ("year", "month"):
+            items.sort(key=lambda item: item["value"])
+        else:
+            items.sort(key=lambda item: (-item["count"], item["value"]))
+        return items
+
+    def _hit(self, row, terms) -> dict:
+        aid, title, body, date, source, url, author, agencies, persons, _category, weight = row
+        return {
+            "id": aid, "title": title, "title_html": str(highlight(title, terms)),
+            "snippet_html": str(snippet(body, terms)), "date": date or None,
+            "source": source or None, "url": url or None, "author": author or None,
+            "agencies": json.loads(agencies or "[]"), "persons": json.loads(persons or "[]"),
+            "score": float(weight) if terms else None,
+        }
+
+    def _row(self, article_id: str):
+        gen = self.generation()
+        rows = self.cluster.execute(f"SELECT {HIT_COLUMNS}, WEIGHT() FROM {DISTRIBUTED_TABLE} "
+                                    f"WHERE gen = {gen} AND id = {_doc(article_id, gen)} LIMIT 1")
+        return rows[0] if rows else None
+
+    def article(self, article_id: str) -> dict | None:
+        row = self._row(article_id)
+        if row is None:
+            return None
+        aid, title, body, date, source, url, author, agencies, persons, category, _ = row
+        return {"id": aid, "title": title, "date": date or None, "source": source or None,
+                "category": category or None, "url": url or None, "author": author or None,
+                "body": body, "agencies": json.loads(agencies or "[]"),
+                "persons": json.loads(persons or "[]")}
+
+    def related(self, article_id: str, limit: int = 5) -> list[dict]:
+        """Articles sharing the most of this one's title words (any of them, ranked)."""
+        row = self._row(article_id)
+        if row is None:
+            return []
+        query = parse_query(row[1])
+        words = [c for c in query.positive_clauses() if c.is_phrase] or query.positive_clauses()
+        if not words:
+            return []
+        match = " | ".join(_phrase(c.folded) for c in words[:12])
+        gen = self.generation()
+        rows = self.cluster.execute(
+            f"SELECT {HIT_COLUMNS}, WEIGHT() FROM {DISTRIBUTED_TABLE} WHERE "
+            f"MATCH('@(title_f,body_f) ({match_quote(match)})') AND gen = {gen} "
+            f"AND id != {_doc(article_id, gen)} ORDER BY WEIGHT() DESC LIMIT {limit} "
+            "OPTION ranker=bm25")
+        return [self._hit(r, frozenset()) for r in rows]
+
+
+def _doc(article_id: str, gen: int) -> int:
+    from .schema import doc_id
+    return doc_id(article_id, gen)
+
+
+def _phrase(syllables) -> str:
+    tokens = [token(s) for s in syllables]
+    return tokens[0] if len(tokens) == 1 else '"' + " ".join(tokens) + '"'
+
+
+def _match_expression(query: ParsedQuery) -> str | None:
+    """The query as a Sphinx MATCH expression; None for an empty query.
+
+    Each required word is its folded phrase, OR the phrase as written (or read) in the
+    fields with diacritics, OR the pyvi word: the alternatives hold only where the folded
+    phrase does, so they find nothing more, but the ranker scores the fields they match
+    (2.2.11's MAYBE, meant for this, filters like AND on single keywords)."""
+    if query.is_empty:
+        return None
+    groups = []
+    for group in query.groups:
+        required = group.required
+        if not required:
+            continue
+        parts = [_clause(c) for c in required]
+        parts += [f"-(@({MATCHED}) {_phrase(c.folded)})" for c in group.clauses if c.negated]
+        groups.append("(" + " ".join(parts) + ")")
+    if not groups:
+        return None
+    return groups[0] if len(groups) == 1 else "(" + " | ".join(groups) + ")"
+
+
+def _clause(clause) -> str:
+    alternatives = [f"@({MATCHED}) {_phrase(clause.folded)}"]
+    accented = clause.accented
+    if accented:
+        alternatives.append(f"@(title_s,body_s) {_phrase(accented)}")
+        if len(accented) > 1:
+            alternatives.append(f"@(title_w,body_w) {token('_'.join(accented))}")
+    return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
