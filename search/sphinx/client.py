@@ -9,6 +9,7 @@ import threading
 from urllib.parse import urlparse
 
 import pymysql
+import pymysql.constants.CLIENT
 
 from .schema import META_TABLE, meta_id
 
@@ -32,7 +33,8 @@ def connect(host: str, port: int, read_timeout: float = READ_TIMEOUT):
     try:
         return pymysql.connect(host=host, port=port, autocommit=True, charset="utf8",
                                connect_timeout=CONNECT_TIMEOUT, read_timeout=read_timeout,
-                               write_timeout=read_timeout)
+                               write_timeout=read_timeout,
+                               client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS)
     except pymysql.MySQLError as e:
         raise ClusterError(f"cannot reach searchd at {host}:{port}: {e.args[-1]}") from None
 

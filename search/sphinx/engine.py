@@ -22,11 +22,11 @@ from ..highlight import highlight, snippet
 from ..query import ParsedQuery, parse_query
 from ..request import SearchRequest
 from .client import Cluster, ClusterError, match_quote, quote
-from .schema import DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, token, value_id
+from .schema import DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECONDS, token, value_id
 from .writer import read_vocabulary
 
 MAX_MATCHES = 100_000   # FACET counts over a distributed table are exact up to this many values
-REFRESH_SECONDS = 2.0   # how often the current generation is checked
+FACET_SLACK = 1000     # facet values fetched beyond facet_size: ties at the cut are ordered by name here
 HIT_COLUMNS = "aid, title, body, date, source_name, url, author, agencies, persons, category"
 # The fields a word is looked for in. The lead is part of the body, so it finds nothing
 # more; it is there for the ranker (the query's words in order in the lead score).
@@ -146,24 +146,32 @@ class SphinxEngine:
                       + where(date, *filters.values())
                       + f" ORDER BY {order} LIMIT {offset}, {req.per_page if hits else 0}"
                       + option.replace(f"max_matches={MAX_MATCHES}", f"max_matches={max(offset + req.per_page, 1)}")]
+        sets, warnings = self.cluster.execute_sets(statements[0] + "; SHOW META")
+        rows, meta = sets[0], dict(sets[-1])
+        total = int(meta.get("total_found", 0))
+        # Facets: one batch, each without its own filter. A distributed FACET counts exactly
+        # when max_matches holds every distinct value: at most ~10 values an article.
+        batch = []
         for name in FACETS:
             own = ("year", "month") if name in ("year", "month") else (name,)
             parts = [] if name in ("year", "month") else [date]
             parts += [f for other, f in filters.items() if other not in own]
-            statements.append(f"SELECT id FROM {DISTRIBUTED_TABLE}" + where(*parts)
-                              + " LIMIT 0" + option
-                              + f" FACET {FACET_ATTRS[name]} ORDER BY COUNT(*) DESC LIMIT {MAX_MATCHES}")
-        results, warnings = [], []
-        for sql in statements:
-            sets, warn = self.cluster.execute_sets(sql + "; SHOW META")
-            results.append(sets)
-            warnings += [w for w in warn if w not in warnings]
-        rows = results[0][0]
-        meta = dict(results[0][-1])
-        total = int(meta.get("total_found", 0))
+            if name in ("year", "month", "source"):
+                cap = 5000  # few distinct values
+            elif name in filters:  # its own filter is lifted: more articles than `total`
+                cap = MAX_MATCHES
+            else:
+                cap = min(MAX_MATCHES, max(1000, 12 * total))
+            batch.append(f"SELECT id FROM {DISTRIBUTED_TABLE}" + where(*parts) + " LIMIT 0"
+                         + option.replace(f"max_matches={MAX_MATCHES}", f"max_matches={cap}")
+                         + f" FACET {FACET_ATTRS[name]} ORDER BY COUNT(*) DESC"
+                         + f" LIMIT {req.facet_size + FACET_SLACK}")
+        facet_sets, warn = self.cluster.execute_sets("; ".join(batch))
+        warnings += [w for w in warn if w not in warnings]
         facets = {}
-        for name, sets in zip(FACETS, results[1:]):
-            facets[name] = self._facet(name, sets[1] if len(sets) > 2 else [], req)
+        for i, name in enumerate(FACETS):
+            # each SELECT gives two result sets: its (empty) rows, then the facet
+            facets[name] = self._facet(name, facet_sets[2 * i + 1] if len(facet_sets) > 2 * i + 1 else [], req)
         terms = _marked(query) if match is not None else frozenset()
         page = [self._hit(row, terms) for row in rows] if hits else []
         return SearchResult(req, total, page, facets, None, (time.perf_counter() - started) * 1000,

@@ -45,6 +45,11 @@ ATTRIBUTES = (
 
 META_ATTRIBUTES = (("string", "kind"), ("string", "name"), ("string", "value"), ("bigint", "num"))
 
+# How often an engine reads the current generation, and how long a full rebuild keeps the
+# old one after switching: searches that read the old number still find its rows.
+REFRESH_SECONDS = 2.0
+SWITCH_GRACE = REFRESH_SECONDS + 1.5
+
 # Characters Sphinx sees: the tokens above.
 CHARSET_TABLE = "0..9, a..z, _"
 

@@ -36,7 +36,7 @@ from ..dates import date_range
 from ..indexer import Summary, analyse_text
 from ..vocabulary import MIN_WORD_COUNT, Vocabulary
 from .client import Cluster, ClusterError, connect, quote
-from .schema import (ATTRIBUTES, FIELDS, LEAD, META_TABLE, SHARD_TABLE, doc_id, shard_of,
+from .schema import (ATTRIBUTES, FIELDS, LEAD, META_TABLE, SHARD_TABLE, SWITCH_GRACE, doc_id, shard_of,
                      token, value_id)
 
 BATCH = 100          # rows per REPLACE statement
@@ -236,6 +236,7 @@ def reindex_cluster(corpus_paths, url: str, full: bool = False, workers: int | N
             _write_vocabulary(cluster, vocab)
         if not incremental:
             cluster.set_meta("gen", "current", num=gen)  # the switch: one statement
+            time.sleep(SWITCH_GRACE if current is not None else 0)
             for k in range(len(shards.conns)):
                 shards.delete(k, [r[0] for r in shards.rows(k, "gen", f"gen != {gen}")])
         summary.total = sum(_count(shards, k, gen) for k in range(len(shards.conns)))
