@@ -11,14 +11,16 @@ from urllib.parse import urlparse
 import pymysql
 import pymysql.constants.CLIENT
 
+from ..storage import IndexNotFound
 from .schema import META_TABLE, meta_id
 
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 30.0
 
 
-class ClusterError(RuntimeError):
-    """The cluster (its head or a shard) cannot be reached or refused a statement."""
+class ClusterError(IndexNotFound):
+    """The cluster (its head or a shard) cannot be reached or refused a statement: like a
+    missing index, the web layer answers 503 with the reason."""
 
 
 def parse_url(url: str) -> tuple[str, int]:
