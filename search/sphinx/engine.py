@@ -22,7 +22,8 @@ from ..highlight import highlight, snippet
 from ..query import ParsedQuery, parse_query
 from ..request import SearchRequest
 from .client import Cluster, ClusterError, match_quote, quote
-from .schema import DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECONDS, token, value_id
+from .schema import (DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECONDS, meta_id, token,
+                     value_id)
 from .writer import read_vocabulary
 
 MAX_MATCHES = 100_000   # FACET counts over a distributed table are exact up to this many values
@@ -43,6 +44,7 @@ class SphinxEngine:
         self._gen: int | None = None
         self._checked = 0.0
         self._vocabulary = None
+        self._alias: dict[str, str] | None = None
         self._names: dict[int, str] = {}
         self._cased: dict[str, str] | None = None
 
@@ -57,7 +59,7 @@ class SphinxEngine:
                                    f"`timtin reindex --engine {self.url}`")
             with self.lock:
                 if gen != self._gen:
-                    self._vocabulary, self._cased = None, None
+                    self._vocabulary, self._cased, self._alias = None, None, None
                 self._gen, self._checked = gen, now
         return self._gen
 
@@ -65,6 +67,17 @@ class SphinxEngine:
         if self._vocabulary is None:
             self._vocabulary = read_vocabulary(self.cluster)
         return self._vocabulary
+
+    def person_alias(self) -> dict[str, str]:
+        """Short forms merged into full names (writer._merge_person_forms)."""
+        if self._alias is None:
+            rows = self.cluster.execute(f"SELECT value FROM {META_TABLE} WHERE id = {meta_id('alias', 'persons')}")
+            self._alias = json.loads(rows[0][0]) if rows and rows[0][0] else {}
+        return self._alias
+
+    def _persons(self, persons_json: str) -> list[str]:
+        alias = self.person_alias()
+        return list(dict.fromkeys(alias.get(p, p) for p in json.loads(persons_json or "[]")))
 
     def parse(self, text: str) -> ParsedQuery:
         return parse_query(text, self.vocabulary(), self.cased)
@@ -189,15 +202,19 @@ class SphinxEngine:
                 date.append(f"dstart <= {date_range(req.date_to)[1]}")
         out = {"date": " AND ".join(date)}
         agencies = dict.fromkeys(canonical_agency(a) or a for a in req.agency)
-        for name, values in (("agency", agencies), ("person", req.person), ("source", req.source)):
+        alias = self.person_alias()
+        persons = dict.fromkeys(alias.get(p, p) for p in req.person)
+        for name, values in (("agency", agencies), ("person", persons), ("source", req.source)):
             if values:
                 ids = ",".join(str(value_id(name, v)) for v in values)
                 out[name] = f"{FACET_ATTRS[name]} IN ({ids})"
         return out
 
     def _facet(self, name: str, rows, req: SearchRequest) -> list[dict]:
+        alias = self.person_alias()
         selected = {"agency": tuple(dict.fromkeys(canonical_agency(a) or a for a in req.agency)),
-                    "person": req.person, "source": req.source}.get(name, ())
+                    "person": tuple(dict.fromkeys(alias.get(p, p) for p in req.person)),
+                    "source": req.source}.get(name, ())
         counts = {}
         if name in ("year", "month"):
             for value, n in rows:
@@ -226,7 +243,7 @@ class SphinxEngine:
             "id": aid, "title": title, "title_html": str(highlight(title, terms)),
             "snippet_html": str(snippet(body, terms)), "date": date or None,
             "source": source or None, "url": url or None, "author": author or None,
-            "agencies": json.loads(agencies or "[]"), "persons": json.loads(persons or "[]"),
+            "agencies": json.loads(agencies or "[]"), "persons": self._persons(persons),
             "score": float(weight) if terms else None,
         }
 
@@ -244,7 +261,7 @@ class SphinxEngine:
         return {"id": aid, "title": title, "date": date or None, "source": source or None,
                 "category": category or None, "url": url or None, "author": author or None,
                 "body": body, "agencies": json.loads(agencies or "[]"),
-                "persons": json.loads(persons or "[]")}
+                "persons": self._persons(persons)}
 
     def related(self, article_id: str, limit: int = 5) -> list[dict]:
         """Articles sharing the most of this one's title words (any of them, ranked)."""

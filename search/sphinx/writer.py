@@ -30,10 +30,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from ..analysis import SYLLABLE_RE, fold
 from ..corpus import Article, Problem, corpus_files, read_corpus
 from ..dates import date_range
 from ..indexer import Summary, analyse_text
+from ..person_names import short_forms
 from ..vocabulary import MIN_WORD_COUNT, Vocabulary
 from .client import Cluster, ClusterError, connect, quote
 from .schema import (ATTRIBUTES, FIELDS, LEAD, META_TABLE, SHARD_TABLE, SWITCH_GRACE, doc_id, shard_of,
@@ -232,8 +235,9 @@ def reindex_cluster(corpus_paths, url: str, full: bool = False, workers: int | N
             shards.delete(k, ids)
         summary.deleted = len(vanished)
         _write_names(cluster, names)
-        if done or not incremental:
+        if done or summary.deleted or not incremental:
             _write_vocabulary(cluster, vocab)
+            _merge_person_forms(cluster, shards, gen)
         if not incremental:
             cluster.set_meta("gen", "current", num=gen)  # the switch: one statement
             time.sleep(SWITCH_GRACE if current is not None else 0)
@@ -244,6 +248,29 @@ def reindex_cluster(corpus_paths, url: str, full: bool = False, workers: int | N
         shards.close()
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _merge_person_forms(cluster: Cluster, shards: _Shards, gen: int) -> None:
+    """One person, one facet value (person_names.py), as the Whoosh engine merges them:
+    over the whole generation, each short form that clearly stands for one full name is
+    merged into it. The rows keep the persons as extracted (`persons`); their `person_ids`
+    are rewritten merged, so facet counts and filters see one value, and the merge is
+    stored in the meta table (alias rows) for the engine to map names with."""
+    rows = [(k, r[0], json.loads(r[1] or "[]"), r[2])
+            for k in range(len(shards.conns)) for r in shards.rows(k, "persons, person_ids", f"gen = {gen}")]
+    counts: dict[str, int] = defaultdict(int)
+    for _, _, persons, _ in rows:
+        for p in set(persons):
+            counts[p] += 1
+    values = sorted(counts)
+    alias = short_forms(values, np.array([counts[v] for v in values], np.int64))
+    for k, doc, persons, ids in rows:
+        merged = sorted({value_id("person", alias.get(p, p)) for p in persons})
+        current = sorted(int(x) for x in str(ids).split(",") if x) if ids else []
+        if merged != current:
+            shards.execute(k, f"UPDATE {SHARD_TABLE} SET person_ids = ({','.join(map(str, merged))}) "
+                              f"WHERE id = {doc}")
+    cluster.set_meta("alias", "persons", value=json.dumps(alias, ensure_ascii=False))
 
 
 def _count(shards: _Shards, k: int, gen: int) -> int:
