@@ -19,6 +19,7 @@ from ..engine import SearchResult, _marked
 from ..entities import canonical_agency, place_names
 from ..facets import FACETS
 from ..highlight import highlight, snippet
+from ..matching import ENOUGH, min_words
 from ..query import ParsedQuery, parse_query
 from ..request import SearchRequest
 from .client import Cluster, ClusterError, match_quote, quote
@@ -27,6 +28,7 @@ from .schema import (DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECON
 from .writer import read_vocabulary
 
 MAX_MATCHES = 100_000   # FACET counts over a distributed table are exact up to this many values
+RELAX_POOL = 1000      # articles holding any word of a relaxed query that are counted
 FACET_SLACK = 1000     # facet values fetched beyond facet_size: ties at the cut are ordered by name here
 HIT_COLUMNS = "aid, title, body, date, source_name, url, author, agencies, persons, category"
 # The fields a word is looked for in. The lead is part of the body, so it finds nothing
@@ -162,6 +164,28 @@ class SphinxEngine:
         sets, warnings = self.cluster.execute_sets(statements[0] + "; SHOW META")
         rows, meta = sets[0], dict(sets[-1])
         total = int(meta.get("total_found", 0))
+        relaxed = False
+        if match is not None and total < ENOUGH:
+            found = self._relaxed(query, gen, " AND ".join(p for p in [date, *filters.values()] if p))
+            if found is not None:
+                # The relaxed set replaces the MATCH: its ids, best first (more words first).
+                ids, counts, complete = found
+                relaxed = len(ids) > complete
+                base[0] = f"id IN ({','.join(map(str, ids))})"
+                kept = [r[0] for r in self.cluster.execute(
+                    f"SELECT id FROM {DISTRIBUTED_TABLE}" + where(date, *filters.values())
+                    + f" LIMIT {len(ids)} OPTION max_matches={len(ids)}")]
+                keep = set(kept)
+                ordered = [i for i in ids if i in keep]
+                total = len(ordered)
+                page_ids = ordered[offset:offset + req.per_page] if hits else []
+                by_id = {}
+                if page_ids:
+                    for row in self.cluster.execute(
+                            f"SELECT id, {HIT_COLUMNS}, WEIGHT() FROM {DISTRIBUTED_TABLE} WHERE id IN "
+                            f"({','.join(map(str, page_ids))}) LIMIT {len(page_ids)}"):
+                        by_id[row[0]] = row[1:-1] + (counts[row[0]],)
+                rows = [by_id[i] for i in page_ids if i in by_id]
         # Facets: one batch, each without its own filter. A distributed FACET counts exactly
         # when max_matches holds every distinct value: at most ~10 values an article.
         batch = []
@@ -188,8 +212,48 @@ class SphinxEngine:
         terms = _marked(query) if match is not None else frozenset()
         page = [self._hit(row, terms) for row in rows] if hits else []
         return SearchResult(req, total, page, facets, None, (time.perf_counter() - started) * 1000,
-                            interpretation=query.interpretation, relaxed=False,
+                            interpretation=query.interpretation, relaxed=relaxed,
                             partial=bool(warnings), warnings=tuple(warnings))
+
+    def _relaxed(self, query: ParsedQuery, gen: int, filters: str):
+        """A long query few articles match whole: the articles matching all its words but
+        one, then most of them (matching.py's rule), as (ids best first, words matched per
+        id, how many match every word); None when the query is not one to relax."""
+        if len(query.groups) != 1 or len(query.groups[0].required) < 2:
+            return None
+        group = query.groups[0]
+        clauses = group.required
+        negated = " ".join(f"-(@({MATCHED}) {_phrase(c.folded)})" for c in group.clauses if c.negated)
+        any_word = "(" + " | ".join(_clause(c) for c in clauses) + ")" + (" " + negated if negated else "")
+        pool = self.cluster.execute(
+            f"SELECT id, WEIGHT() FROM {DISTRIBUTED_TABLE} WHERE MATCH('{match_quote(any_word)}') "
+            f"AND gen = {gen} ORDER BY WEIGHT() DESC LIMIT {RELAX_POOL} "
+            f"OPTION ranker=proximity_bm25, max_matches={RELAX_POOL}")
+        if not pool:
+            return None
+        weight = {i: w for i, w in pool}
+        id_list = ",".join(str(i) for i in weight)
+        counts = dict.fromkeys(weight, 0)
+        batch = [f"SELECT id FROM {DISTRIBUTED_TABLE} WHERE MATCH('{match_quote(_clause(c))}') "
+                 f"AND id IN ({id_list}) LIMIT {len(weight)} OPTION max_matches={len(weight)}"
+                 for c in clauses]
+        sets, _ = self.cluster.execute_sets("; ".join(batch))
+        for result in sets[:len(clauses)]:
+            for (i,) in result:
+                counts[i] = counts.get(i, 0) + 1
+        within = weight.keys()
+        if filters:
+            within = {r[0] for r in self.cluster.execute(
+                f"SELECT id FROM {DISTRIBUTED_TABLE} WHERE id IN ({id_list}) AND {filters} "
+                f"LIMIT {len(weight)} OPTION max_matches={len(weight)}")}
+        total = len(clauses)
+        need = total
+        for need in range(total - 1, min_words(total) - 1, -1):
+            if sum(1 for i in within if counts[i] >= need) >= ENOUGH:
+                break
+        ids = sorted((i for i in weight if counts[i] >= need), key=lambda i: (-counts[i], -weight[i]))
+        complete = sum(1 for i in ids if counts[i] == total)
+        return ids, counts, complete
 
     def _filters(self, req: SearchRequest) -> dict[str, str]:
         date = []
