@@ -117,22 +117,23 @@ def save_run(path: Path, ranked: dict[str, list[str]]):
 
 # -- rankers: query text, depth → article ids, best first --------------------------
 
-def timtin_ranker(index: Path):
+def timtin_ranker(index: Path, engine_url: str | None = None):
     try:
-        from search.engine import Engine
+        from search.engines import open_engine
     except ModuleNotFoundError as e:
         if e.name != "search":
             raise
         sys.path.append(str(ROOT))  # not installed: this checkout, after anything on PYTHONPATH
-        from search.engine import Engine
+        from search.engines import open_engine
     from search.request import SearchRequest
     hint = (f"to build it, from {ROOT}:\n  timtin reindex --corpus ../shared/corpus/news.jsonl.gz "
             f"--index {index} --full")
-    if not (Path(index) / "CURRENT").is_file():
+    if not engine_url and not (Path(index) / "CURRENT").is_file():
         die(f"no timtin index in {index}\n{hint}")
+    url = engine_url or f"whoosh:{index}"
+    engine = open_engine(url)
     # Which copy of the code ran: the point of a "before" run.
-    print(f"timtin: {sys.modules[Engine.__module__].__file__}, index {index}", file=sys.stderr)
-    engine = Engine(index)
+    print(f"timtin: {sys.modules[type(engine).__module__].__file__}, {url}", file=sys.stderr)
 
     def rank(query: str, depth: int) -> list[str]:
         per_page, ids = min(depth, 100), []  # per_page is at most 100: page through deeper runs
@@ -293,6 +294,7 @@ def main(argv=None) -> int:
     rep.add_argument("--runs", help="with --runs-only: comma-separated labels (default: all saved runs)")
     for s in (r, rep):
         s.add_argument("--index", type=Path, default=INDEX, help=f"timtin index (default {INDEX})")
+        s.add_argument("--engine", help="an engine URL instead of --index (sphinx://HOST:PORT: a cluster)")
         s.add_argument("--db", type=Path, default=CACHE / "fts5_peer.sqlite", help="FTS5 peer database")
     args = p.parse_args(argv)
 
@@ -301,7 +303,7 @@ def main(argv=None) -> int:
         label = args.label or ("fts5" if args.peer else None)
         if not label:
             die("run: --label is required (or --peer)")
-        rank = peer_ranker(args.db) if args.peer else timtin_ranker(args.index)
+        rank = peer_ranker(args.db) if args.peer else timtin_ranker(args.index, args.engine)
         started = time.perf_counter()
         ranked = run_all(rank, queries, args.depth)
         save_run(run_path(args.dir, label), ranked)
@@ -329,7 +331,7 @@ def main(argv=None) -> int:
             report(queries, judgments, runs, args.per_query)
         return 0
 
-    rankers = {args.label: timtin_ranker(args.index), "fts5": peer_ranker(args.db)}
+    rankers = {args.label: timtin_ranker(args.index, args.engine), "fts5": peer_ranker(args.db)}
     ranked = {name: run_all(rank, queries, K) for name, rank in rankers.items()}
     report(queries, judgments, ranked, args.per_query)
     return 0
