@@ -2,13 +2,17 @@
 
     python bench/cluster_bench.py index [--articles 3000] [--shards 1,2]
     python bench/cluster_bench.py query --engine sphinx://HOST:PORT --index DIR [--rounds 2]
+    python bench/cluster_bench.py load --engine sphinx://HOST:PORT --cluster-dir DIR [--seconds 30]
 
 `index` starts a fresh `timtin cluster-local` per shard count, runs `timtin reindex --engine`
 on N articles spread over the shared corpus, and prints articles/s and each searchd's
 resident memory afterwards (the shards hold the article text as string attributes).
 `query` runs the 220 benchmark queries of query_bench.py (five facets, snippets) against
 both engines, each warm (one pass first), and prints p50/p95/max per engine.
-For relevance: `python bench/relevance_bench.py run --label cluster --engine sphinx://…`.
+`load` serves the cluster with `timtin serve --engine … --workers 2`, drives 16 clients with
+the benchmark queries, and kills shard 0 (SIGKILL, its pid from the cluster-local folder)
+a third of the way in: requests/s, latency and errors (any status but 200), and how many
+answers after the kill said `partial`. For relevance: `python bench/relevance_bench.py run --label cluster --engine sphinx://…`.
 """
 from __future__ import annotations
 
@@ -81,6 +85,32 @@ def bench_query(engine_url: str, index: str, rounds: int) -> None:
               f"  max {max(times):6.1f} ms  ({len(qs)} queries × {rounds})")
 
 
+def bench_load(engine_url: str, cluster_dir: Path, seconds: int) -> None:
+    import http.client
+    import os
+    import threading
+    import urllib.parse
+    from load_bench import drive, show, start_server
+    paths = ["/api/search?" + urllib.parse.urlencode(q, doseq=True) for q in query_bench.queries()]
+    proc, port = start_server(ROOT / "index", workers=2, extra=("--engine", engine_url))
+    try:
+        pid = int((cluster_dir / "shard0" / "searchd.pid").read_text().split()[0])
+        killer = threading.Timer(seconds / 3, os.kill, (pid, signal.SIGKILL))
+        end = time.monotonic() + seconds
+        killer.start()
+        result = drive(port, 16, lambda: time.monotonic() > end, paths)
+        show("cluster, shard 0 killed", result)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        partial = 0
+        for path in paths[:50]:
+            c.request("GET", path)
+            partial += json.loads(c.getresponse().read())["partial"]
+        print(f"  after the kill: {partial} of 50 answers partial")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -91,11 +121,17 @@ def main(argv=None):
     q.add_argument("--engine", required=True, help="sphinx://HOST:PORT of a cluster holding the shared corpus")
     q.add_argument("--index", required=True, help="a Whoosh index of the same corpus")
     q.add_argument("--rounds", type=int, default=2)
+    ld = sub.add_parser("load")
+    ld.add_argument("--engine", required=True)
+    ld.add_argument("--cluster-dir", type=Path, required=True, help="the cluster-local --dir (for shard 0's pid)")
+    ld.add_argument("--seconds", type=int, default=30)
     a = ap.parse_args(argv)
     if a.cmd == "index":
         bench_index(a.articles, [int(x) for x in a.shards.split(",")])
-    else:
+    elif a.cmd == "query":
         bench_query(a.engine, a.index, a.rounds)
+    else:
+        bench_load(a.engine, a.cluster_dir, a.seconds)
 
 
 if __name__ == "__main__":

@@ -32,14 +32,15 @@ from common import CACHE, ROOT, SHARED, percentile, spread_sample  # noqa: E402
 from query_bench import queries  # noqa: E402
 
 
-def start_server(index: Path, workers: int = 2, first_path: str | None = None):
-    """(process, port); with first_path, also prints when health and that search answered."""
+def start_server(index: Path, workers: int = 2, first_path: str | None = None, extra=()):
+    """(process, port); with first_path, also prints when health and that search answered.
+    extra: more `timtin serve` arguments (`--engine URL`)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--port", str(port),
-                             "--workers", str(workers), "--index", str(index)], cwd=ROOT,
+                             "--workers", str(workers), "--index", str(index), *extra], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(3000):
         try:

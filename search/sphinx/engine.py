@@ -12,6 +12,7 @@ without its own filter, as the Whoosh engine counts them.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
@@ -23,11 +24,15 @@ from ..matching import ENOUGH, min_words
 from ..query import ParsedQuery, parse_query
 from ..request import SearchRequest
 from .client import Cluster, ClusterError, match_quote, quote
+from .rerank import POOL, rank_key, rerank
 from .schema import (DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECONDS, meta_id, token,
                      value_id)
 from .writer import read_vocabulary
 
 MAX_MATCHES = 100_000   # FACET counts over a distributed table are exact up to this many values
+# BM25 with the title weighted; the proximity and phrase signals are rerank.py's.
+RANKER = os.environ.get("TIMTIN_SPHINX_RANKER", "bm25")
+_WEIGHTS = ", ".join(f"{f}={w}" for f, w in FIELD_WEIGHTS.items())
 RELAX_POOL = 1000      # articles holding any word of a relaxed query that are counted
 FACET_SLACK = 1000     # facet values fetched beyond facet_size: ties at the cut are ordered by name here
 HIT_COLUMNS = "aid, title, body, date, source_name, url, author, agencies, persons, category"
@@ -155,21 +160,28 @@ class SphinxEngine:
         else:
             order = "has_date DESC, dstart ASC, id ASC"
         offset = (req.page - 1) * req.per_page
-        weights = ", ".join(f"{f}={w}" for f, w in FIELD_WEIGHTS.items())
-        option = f" OPTION ranker=proximity_bm25, field_weights=({weights}), max_matches={MAX_MATCHES}"
+        option = f" OPTION ranker={RANKER}, field_weights=({_WEIGHTS}), max_matches={MAX_MATCHES}"
+        # The first POOL by relevance are re-ranked here (rerank.py); later pages follow
+        # Sphinx's order, which holds none of them.
+        pooled = hits and sort == "relevance" and match is not None and offset + req.per_page <= POOL
+        first, count = (0, POOL) if pooled else (offset, req.per_page if hits else 0)
         statements = [f"SELECT {HIT_COLUMNS}, WEIGHT() AS w FROM {DISTRIBUTED_TABLE}"
                       + where(date, *filters.values())
-                      + f" ORDER BY {order} LIMIT {offset}, {req.per_page if hits else 0}"
-                      + option.replace(f"max_matches={MAX_MATCHES}", f"max_matches={max(offset + req.per_page, 1)}")]
+                      + f" ORDER BY {order} LIMIT {first}, {count}"
+                      + option.replace(f"max_matches={MAX_MATCHES}", f"max_matches={max(first + count, 1)}")]
         sets, warnings = self.cluster.execute_sets(statements[0] + "; SHOW META")
         rows, meta = sets[0], dict(sets[-1])
         total = int(meta.get("total_found", 0))
+        if pooled:
+            rows = rerank(query, rows, lambda r: r[-1],
+                          lambda r: (r[1], r[2], json.loads(r[7] or "[]"), self._persons(r[8])))
+            rows = rows[offset:offset + req.per_page]
         relaxed = False
         if match is not None and total < ENOUGH:
             found = self._relaxed(query, gen, " AND ".join(p for p in [date, *filters.values()] if p))
             if found is not None:
                 # The relaxed set replaces the MATCH: its ids, best first (more words first).
-                ids, counts, complete = found
+                ids, counts, weights, complete = found
                 relaxed = len(ids) > complete
                 base[0] = f"id IN ({','.join(map(str, ids))})"
                 kept = [r[0] for r in self.cluster.execute(
@@ -178,37 +190,57 @@ class SphinxEngine:
                 keep = set(kept)
                 ordered = [i for i in ids if i in keep]
                 total = len(ordered)
-                page_ids = ordered[offset:offset + req.per_page] if hits else []
+                # The first POOL re-ranked (rerank.py) within each number of words matched.
+                head = ordered[:POOL] if offset + req.per_page <= POOL else ordered[offset:offset + req.per_page]
                 by_id = {}
-                if page_ids:
+                if hits and head:
                     for row in self.cluster.execute(
                             f"SELECT id, {HIT_COLUMNS}, WEIGHT() FROM {DISTRIBUTED_TABLE} WHERE id IN "
-                            f"({','.join(map(str, page_ids))}) LIMIT {len(page_ids)}"):
-                        by_id[row[0]] = row[1:-1] + (counts[row[0]],)
-                rows = [by_id[i] for i in page_ids if i in by_id]
-        # Facets: one batch, each without its own filter. A distributed FACET counts exactly
-        # when max_matches holds every distinct value: at most ~10 values an article.
-        batch = []
+                            f"({','.join(map(str, head))}) LIMIT {len(head)}"):
+                        by_id[row[0]] = row[1:-1] + (weights[row[0]],)
+                head = [i for i in head if i in by_id]
+                if offset + req.per_page <= POOL:
+                    key = rank_key(query, lambda r: r[-1],
+                                   lambda r: (r[1], r[2], json.loads(r[7] or "[]"), self._persons(r[8])))
+                    head = sorted(head, key=lambda i: (-counts[i], *key(by_id[i])))[offset:offset + req.per_page]
+                rows = [by_id[i] for i in head] if hits else []
+        # Facets: one batch, each without its own filter; facets whose filters are the same
+        # share one statement (one pass over the matches, no ranking). A distributed FACET
+        # counts exactly when max_matches holds every distinct value: at most ~10 an article.
+        groups: dict[str, list[str]] = {}
+        caps: dict[str, int] = {}
         for name in FACETS:
             own = ("year", "month") if name in ("year", "month") else (name,)
             parts = [] if name in ("year", "month") else [date]
             parts += [f for other, f in filters.items() if other not in own]
+            clause = where(*parts)
             if name in ("year", "month", "source"):
                 cap = 5000  # few distinct values
             elif name in filters:  # its own filter is lifted: more articles than `total`
                 cap = MAX_MATCHES
             else:
-                cap = min(MAX_MATCHES, max(1000, 12 * total))
-            batch.append(f"SELECT id FROM {DISTRIBUTED_TABLE}" + where(*parts) + " LIMIT 0"
-                         + option.replace(f"max_matches={MAX_MATCHES}", f"max_matches={cap}")
-                         + f" FACET {FACET_ATTRS[name]} ORDER BY COUNT(*) DESC"
-                         + f" LIMIT {req.facet_size + FACET_SLACK}")
+                # exact while every value fits (~3 an article); beyond, the rarest values'
+                # counts may come short, as Elasticsearch's terms counts do over shards
+                cap = min(MAX_MATCHES, max(1000, 3 * total))
+            groups.setdefault(clause, []).append(name)
+            caps[clause] = max(caps.get(clause, 0), cap)
+        batch, order_of = [], []
+        for clause, names in groups.items():
+            batch.append(f"SELECT id FROM {DISTRIBUTED_TABLE}" + clause
+                         + f" LIMIT 0 OPTION ranker=none, max_matches={caps[clause]}"
+                         + "".join(f" FACET {FACET_ATTRS[n]} ORDER BY COUNT(*) DESC"
+                                   f" LIMIT {req.facet_size + FACET_SLACK}" for n in names))
+            order_of += names
         facet_sets, warn = self.cluster.execute_sets("; ".join(batch))
         warnings += [w for w in warn if w not in warnings]
-        facets = {}
-        for i, name in enumerate(FACETS):
-            # each SELECT gives two result sets: its (empty) rows, then the facet
-            facets[name] = self._facet(name, facet_sets[2 * i + 1] if len(facet_sets) > 2 * i + 1 else [], req)
+        # each statement gives its (empty) rows, then one result set per facet
+        results, i = {}, 0
+        for names in groups.values():
+            i += 1
+            for n in names:
+                results[n] = facet_sets[i] if i < len(facet_sets) else []
+                i += 1
+        facets = {name: self._facet(name, results.get(name, []), req) for name in FACETS}
         terms = _marked(query) if match is not None else frozenset()
         page = [self._hit(row, terms) for row in rows] if hits else []
         return SearchResult(req, total, page, facets, None, (time.perf_counter() - started) * 1000,
@@ -228,7 +260,7 @@ class SphinxEngine:
         pool = self.cluster.execute(
             f"SELECT id, WEIGHT() FROM {DISTRIBUTED_TABLE} WHERE MATCH('{match_quote(any_word)}') "
             f"AND gen = {gen} ORDER BY WEIGHT() DESC LIMIT {RELAX_POOL} "
-            f"OPTION ranker=proximity_bm25, max_matches={RELAX_POOL}")
+            f"OPTION ranker={RANKER}, field_weights=({_WEIGHTS}), max_matches={RELAX_POOL}")
         if not pool:
             return None
         weight = {i: w for i, w in pool}
@@ -253,7 +285,7 @@ class SphinxEngine:
                 break
         ids = sorted((i for i in weight if counts[i] >= need), key=lambda i: (-counts[i], -weight[i]))
         complete = sum(1 for i in ids if counts[i] == total)
-        return ids, counts, complete
+        return ids, counts, weight, complete
 
     def _filters(self, req: SearchRequest) -> dict[str, str]:
         date = []
