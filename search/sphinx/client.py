@@ -82,9 +82,18 @@ class Cluster:
                 self._local.head = None  # reconnect next time
             raise ClusterError(f"{self.url}: {e.args[-1]}") from None
 
-    def execute_sets(self, sql: str) -> tuple[list[list[tuple]], list[str]]:
+    def execute_sets(self, sql: str, retry: bool = True) -> tuple[list[list[tuple]], list[str]]:
         """A statement with several result sets (FACET), and the head's warnings (an agent
-        down gives the others' results and a warning)."""
+        down gives the others' results and a warning). A statement caught by a shard going
+        down as it ran fails once: it is asked again, and then answered without the shard."""
+        try:
+            return self._execute_sets(sql)
+        except ClusterError:
+            if not retry:
+                raise
+            return self._execute_sets(sql)
+
+    def _execute_sets(self, sql: str) -> tuple[list[list[tuple]], list[str]]:
         conn = self.head()
         try:
             with conn.cursor() as cur:
