@@ -119,19 +119,7 @@ class Snapshot:
             for value in place_names():
                 names.setdefault(value.lower(), value)
             self._names = names
-        words = reading.split(" ")
-        out, i = [], 0
-        while i < len(words):
-            for n in range(min(MAX_NAME_SYLLABLES, len(words) - i), 0, -1):
-                cased = self._names.get(" ".join(words[i:i + n]))
-                if cased:
-                    out.append(cased)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return " ".join(out)
+        return with_capitals(reading, self._names)
 
     def warm(self) -> None:
         """Build what every search needs but none should wait for: the vocabulary, the
@@ -421,6 +409,24 @@ _LETTERS = ("abcdefghijklmnopqrstuvwxyzđàáảãạăằắẳẵặâầấ�
             "ùúủũụưừứửữựỳýỷỹỵ")
 MAX_SUGGEST_SYLLABLES = 3   # rare syllables corrected per query: bounds the work
 MAX_SUGGEST_CHARS = 12
+
+
+def with_capitals(reading: str, names: dict[str, str]) -> str:
+    """reading with each run of words that names holds (lower case → as written) replaced
+    by its written form, the longest run first."""
+    words = reading.split(" ")
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(MAX_NAME_SYLLABLES, len(words) - i), 0, -1):
+            cased = names.get(" ".join(words[i:i + n]))
+            if cased:
+                out.append(cased)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
 
 
 def _marked(query: ParsedQuery):

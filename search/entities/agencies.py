@@ -98,9 +98,11 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
             continue
         c = p.cap[i]
         k = p.key[i]
-        team = _national_team(p, i) if k in ("đội", "tuyển", "đt", "lđbđ") else None
-        if team:
-            e, parts = team
+        # sides: "đội tuyển Thái Lan", "LĐBĐ Malaysia", "U23 Việt Nam"
+        side = (_national_team(p, i) if k in ("đội", "tuyển", "đt", "lđbđ")
+                else _u_team(p, i) if c and p.text[i][0] == "U" else None)
+        if side:
+            e, parts = side
             for x in range(i, e):
                 used[x] = True
             found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
@@ -109,15 +111,6 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
         if c == 0 and k not in _LC_FIRST:
             i += 1
             continue
-        if c and p.text[i][0] == "U":
-            u = _u_team(p, i)
-            if u:
-                e, parts = u
-                for x in range(i, e):
-                    used[x] = True
-                found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
-                i = e
-                continue
         if c:
             f = _match_fixed(p, i)
             if f is not None:

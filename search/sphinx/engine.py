@@ -16,16 +16,17 @@ import os
 import threading
 import time
 
-from ..engine import SearchResult, _marked
+from ..engine import SearchResult, _marked, with_capitals
+from ..dates import date_range
 from ..entities import canonical_agency, place_names
 from ..facets import FACETS
 from ..highlight import highlight, snippet
 from ..matching import ENOUGH, min_words
 from ..query import ParsedQuery, parse_query
 from ..request import SearchRequest
-from .client import Cluster, ClusterError, match_quote, quote
+from .client import Cluster, ClusterError, match_quote
 from .rerank import POOL, rank_key, rerank
-from .schema import (DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECONDS, meta_id, token,
+from .schema import (DISTRIBUTED_TABLE, FIELD_WEIGHTS, META_TABLE, REFRESH_SECONDS, doc_id, meta_id, token,
                      value_id)
 from .writer import read_vocabulary
 
@@ -94,18 +95,7 @@ class SphinxEngine:
         also uses its person and agency values)."""
         if self._cased is None:
             self._cased = {v.lower(): v for v in place_names()}
-        out, words, i = [], reading.split(" "), 0
-        while i < len(words):
-            for n in range(min(6, len(words) - i), 0, -1):
-                hit = self._cased.get(" ".join(words[i:i + n]))
-                if hit:
-                    out.append(hit)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return " ".join(out)
+        return with_capitals(reading, self._cased)
 
     def _names_of(self, facet: str, ids) -> dict[int, str]:
         missing = [i for i in ids if i not in self._names]
@@ -121,9 +111,8 @@ class SphinxEngine:
     def health(self) -> dict:
         try:
             gen = self.generation()
-            rows = self.cluster.execute(f"SELECT id FROM {DISTRIBUTED_TABLE} WHERE gen = {gen} LIMIT 1")
-            meta = dict(self.cluster.execute("SHOW META"))
-            del rows
+            self.cluster.execute(f"SELECT id FROM {DISTRIBUTED_TABLE} WHERE gen = {gen} LIMIT 1")
+            meta = dict(self.cluster.execute("SHOW META"))  # total_found of that query
             return {"status": "ok", "engine": self.url, "articles": int(meta.get("total_found", 0)),
                     "generation": gen}
         except ClusterError as e:
@@ -290,7 +279,6 @@ class SphinxEngine:
     def _filters(self, req: SearchRequest) -> dict[str, str]:
         date = []
         if req.date_from or req.date_to:
-            from ..dates import date_range
             date.append("has_date = 1")
             if req.date_from:
                 date.append(f"dend >= {date_range(req.date_from)[0]}")
@@ -346,7 +334,7 @@ class SphinxEngine:
     def _row(self, article_id: str):
         gen = self.generation()
         rows = self.cluster.execute(f"SELECT {HIT_COLUMNS}, WEIGHT() FROM {DISTRIBUTED_TABLE} "
-                                    f"WHERE gen = {gen} AND id = {_doc(article_id, gen)} LIMIT 1")
+                                    f"WHERE gen = {gen} AND id = {doc_id(article_id, gen)} LIMIT 1")
         return rows[0] if rows else None
 
     def article(self, article_id: str) -> dict | None:
@@ -373,14 +361,9 @@ class SphinxEngine:
         rows = self.cluster.execute(
             f"SELECT {HIT_COLUMNS}, WEIGHT() FROM {DISTRIBUTED_TABLE} WHERE "
             f"MATCH('@(title_f,body_f) ({match_quote(match)})') AND gen = {gen} "
-            f"AND id != {_doc(article_id, gen)} ORDER BY WEIGHT() DESC LIMIT {limit} "
+            f"AND id != {doc_id(article_id, gen)} ORDER BY WEIGHT() DESC LIMIT {limit} "
             "OPTION ranker=bm25")
         return [self._hit(r, frozenset()) for r in rows]
-
-
-def _doc(article_id: str, gen: int) -> int:
-    from .schema import doc_id
-    return doc_id(article_id, gen)
 
 
 def _phrase(syllables) -> str:

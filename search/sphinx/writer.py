@@ -39,7 +39,7 @@ from ..indexer import Summary, analyse_text
 from ..person_names import short_forms
 from ..vocabulary import MIN_WORD_COUNT, Vocabulary
 from .client import Cluster, ClusterError, connect, quote
-from .schema import (ATTRIBUTES, FIELDS, LEAD, META_TABLE, SHARD_TABLE, SWITCH_GRACE, doc_id, shard_of,
+from .schema import (ATTRIBUTES, FIELDS, LEAD, META_TABLE, SHARD_TABLE, SWITCH_GRACE, doc_id, meta_id, shard_of,
                      token, value_id)
 
 BATCH = 100          # rows per REPLACE statement
@@ -338,7 +338,6 @@ def _read_raw_vocabulary(cluster: Cluster) -> list[str] | None:
     n = cluster.meta_value("vocab", "chunks")
     if not n:
         return None
-    from .schema import meta_id
     parts = []
     for i in range(n):
         rows = cluster.execute(f"SELECT value FROM {META_TABLE} WHERE id = {meta_id('vocab', str(i))}")
