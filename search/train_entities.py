@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 import pycrfsuite
 
+from .entities.extract import rule_names_by_paragraph
 from .entities.tagger import MODEL, features, labels_from_spans, tokens_of
 from .segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANS = ROOT / "tests" / "data" / "entities" / "spans.jsonl"
-PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150,
+RULE_FEATURES = os.environ.get("TIMTIN_RULE_FEATURES", "1") == "1"
+PARAMS = {"c1": 0.2, "c2": 0.001, "max_iterations": 150,
           "feature.possible_transitions": True}
 
 
@@ -40,22 +43,30 @@ def paragraphs(article: dict):
 
 def sequences(articles):
     for article in sorted(articles, key=lambda a: a["id"]):
-        for text, names in paragraphs(article):
+        paras = list(paragraphs(article))
+        words = [segment(text) for text, _ in paras]
+        rules = rule_names_by_paragraph(article["title"], article["body"], words) if RULE_FEATURES else {}
+        for pi, ((text, names), w) in enumerate(zip(paras, words)):
             spans = tokens_of(text)
             if spans:
-                yield features(text, spans, segment(text)), labels_from_spans(spans, names)
+                yield features(text, spans, w, rules.get(pi)), labels_from_spans(spans, names)
 
 
 def train(spans_path: Path, out: Path, split: str = "train") -> int:
     with open(spans_path, encoding="utf-8") as f:
         articles = [a for a in map(json.loads, f) if a.get("split") == split]
+    train_articles(articles, out)
+    return len(articles)
+
+
+def train_articles(articles, out: Path) -> None:
+    """Train a model on these span-annotated articles and write it to out."""
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params(PARAMS)
     for xseq, yseq in sequences(articles):
         trainer.append(xseq, yseq)
     out.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(out))
-    return len(articles)
 
 
 def main(argv=None) -> int:

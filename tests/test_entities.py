@@ -395,3 +395,19 @@ def test_national_sides_and_federations_named_by_their_country():
 
 def test_a_place_that_begins_with_a_function_word():
     assert ents("Tin", "UBND thị xã Ba Đồn họp.").agencies == ["Ủy ban nhân dân thị xã Ba Đồn"]
+
+
+def test_corpus_contexts_say_what_kind_of_word_precedes_a_name():
+    from search.entities.contexts import KINDS, capital_runs, count, table
+    from search.entities.lexicon import _key
+
+    text = "Ông Nguyễn Văn Linh nói. Ông Nguyễn Văn Linh cho biết\nđường Nguyễn Văn Linh, tại Hòa Bình"
+    stats = count([text])
+    assert stats["rnguyễn văn linh"]["per"] == 2 and stats["rnguyễn văn linh"]["street"] == 1
+    assert stats["rnguyễn văn linh"]["say"] == 2
+    assert stats["rhòa bình"]["place"] == 1
+    forms = "Tỉnh Hòa Bình".split()
+    assert list(capital_runs(forms, [_key(f) for f in forms])) == [(1, 3, "place")]
+    # the committed table, counted over the shared corpus without the annotated articles
+    row = table()["rnguyễn xuân phúc"]
+    assert row[KINDS.index("per")] > 10 * row[KINDS.index("place")]

@@ -1,7 +1,10 @@
-"""Rule-based extraction of persons and agencies (organisations) from Vietnamese news.
+"""Extraction of persons and agencies (organisations) from Vietnamese news.
 
-No model: pyvi word boundaries (passed in by the indexer), capitalisation and the word
-lists in ``search/data/*.txt`` (loaded once at import).
+Agencies come from rules; persons from a trained sequence tagger (``tagger``: a CRF
+over tokens, search/data/persons.crfsuite) that reads the rules' verdicts and what the
+whole corpus writes before each name (``contexts``, search/data/name_contexts.tsv.gz) as
+features. Inputs: pyvi word boundaries (passed in by the indexer), capitalisation and the
+word lists in ``search/data/*.txt`` (loaded once at import).
 
 Public interface::
 
@@ -20,7 +23,8 @@ How it works, per paragraph (title first):
    "Nhà Trắng", "UEFA", clubs and companies of known_orgs.txt) are matched as written.
    A bare "Công an tỉnh" / "UBND tỉnh" / "Sở Y tế" is completed with the article's
    province when the article makes it unambiguous.
-3. Persons: maximal runs of capitalised syllables outside agencies and places, taken when a
+3. Persons (the rules' reading, which the tagger weighs; names cut to initials, "Phạm S.",
+   are taken from it as they are): maximal runs of capitalised syllables outside agencies and places, taken when a
    title or honorific stands before them ("Đại tá", "ông", "HLV" ...), when they open with a
    Vietnamese family name, or when they look like a foreign name. Short later mentions
    ("ông Thống") resolve to the longest form of the same person; the byline author,
@@ -29,7 +33,8 @@ How it works, per paragraph (title first):
 Modules, from the bottom of the dependency graph up: ``lexicon`` (word lists and tables),
 ``tokens`` (the paragraph's syllable stream), ``places``, ``org_names`` (one name at a
 head), ``canonical`` (``canonical_agency``), ``agencies``, ``persons``, ``credits``
-(bylines and credits left out) and ``extract`` (``extract_entities``).
+(bylines and credits left out), ``lineups``, ``contexts``, ``tagger`` and ``extract``
+(``extract_entities``).
 """
 from __future__ import annotations
 

@@ -24,8 +24,8 @@ from .tokens import _build_para, _clean_input, _is_caps_para
 _MAX_TOKENS = 60_000
 _DEBUG = bool(os.environ.get("TIMTIN_ENTITIES_DEBUG"))
 # Where persons come from: the trained tagger (tagger.py) or the rules (persons.py).
-PERSONS = os.environ.get("TIMTIN_PERSONS", "both")
-MIN_PROB = float(os.environ.get("TIMTIN_PERSONS_MIN_PROB", "0.9"))
+PERSONS = os.environ.get("TIMTIN_PERSONS", "tagger")
+MIN_PROB = float(os.environ.get("TIMTIN_PERSONS_MIN_PROB", "0.8"))
 _MASTHEAD = ("Tổng biên tập", "Tổng Biên tập", "Phó tổng biên tập")
 
 
@@ -49,21 +49,55 @@ def extract_entities(title: str, body: str, author: str | None = None,
         return Entities([], [])
 
 
+@dataclass
+class _RulePass:
+    """What the rules found in an article, before the tagger: agency mentions and place
+    counts, person mentions, and the paragraphs read."""
+    found: list
+    prov_counts: dict
+    local_counts: dict
+    mentions: list
+    taken: list  # (paragraph, cut at the masthead) of the paragraphs read
+
+
 def _extract(title, body, author, tokens) -> Entities:
     title = _clean_input(title)
     body = _clean_input(body)
     if tokens is None:
-        from search.segment import segment
-        tokens = [segment(title)] + [segment(p) for p in body.split("\n") if p.strip()]
+        tokens = _segment_article(title, body)
     if not isinstance(tokens, (list, tuple)):
         return Entities([], [])
-    raw = title + "\n" + body
     excluded = _excluded_names(body, author)
-    mentions: list = []
-    taken: list = []  # (paragraph, cut at the masthead) of the paragraphs read
-    found: list = []
-    prov_counts: dict = {}
-    local_counts: dict = {}  # (level, place) below the province -> mentions
+    r = _rule_pass(title, body, tokens)
+    agencies = _assemble_agencies(r.found, r.prov_counts, excluded, r.local_counts)
+    use_tagger = PERSONS != "rules" and tagger.available()
+    tagged = _tagged_mentions(title, body, tokens, r, use_tagger)
+    if PERSONS == "both" or not use_tagger:
+        mentions = r.mentions + tagged
+    else:
+        # The tagger saw few names cut to initials ("Phạm S.", "Nguyễn T.X"): those the rules
+        # read after a family name are kept.
+        mentions = [m for m in r.mentions if _abbreviated(m.name)] + tagged
+    mentions = [m for m in mentions if m.name.lower() not in excluded]
+    persons = _resolve_persons(mentions)
+    persons = [x for x in persons if x.lower() not in excluded]
+    return Entities(persons, agencies)
+
+
+def _abbreviated(name: str) -> bool:
+    parts = name.replace(".", " ").split()
+    return len(parts) > 1 and len(parts[-1]) == 1 and parts[-1].isupper()
+
+
+def _segment_article(title: str, body: str) -> list[list[str]]:
+    from search.segment import segment
+    return [segment(title)] + [segment(p) for p in body.split("\n") if p.strip()]
+
+
+def _rule_pass(title: str, body: str, tokens) -> _RulePass:
+    """The rules over each paragraph (title first): agencies, place counts, persons."""
+    r = _RulePass([], {}, {}, [], [])
+    raw = title + "\n" + body
     total = 0
     for pi, toks in enumerate(tokens):
         if not toks or not isinstance(toks, (list, tuple)):
@@ -83,7 +117,7 @@ def _extract(title, body, author, tokens) -> Entities:
                 break
         if not toks:
             break
-        taken.append((pi, stop))
+        r.taken.append((pi, stop))
         p = _build_para(toks)
         if not p.n:
             continue
@@ -91,23 +125,29 @@ def _extract(title, body, author, tokens) -> Entities:
         fa: list = []
         _find_agencies(p, used, fa)
         for kind, o in fa:
-            found.append((pi, kind, o))
+            r.found.append((pi, kind, o))
             if kind == "chain":
                 for x in o:
-                    _count_place(prov_counts, x.level, x.place, 3)
-        _count_places(p, prov_counts)
-        _count_local_places(p, local_counts)
-        _find_persons(p, used, mentions, pi, raw)
+                    _count_place(r.prov_counts, x.level, x.place, 3)
+        _count_places(p, r.prov_counts)
+        _count_local_places(p, r.local_counts)
+        _find_persons(p, used, r.mentions, pi, raw)
         if stop:
             break
-    agencies = _assemble_agencies(found, prov_counts, excluded, local_counts)
-    use_tagger = PERSONS in ("tagger", "both") and tagger.available()
-    tagged = _tagged_mentions(title, body, tokens, taken, use_tagger)
-    mentions = tagged if PERSONS == "tagger" and use_tagger else mentions + tagged
-    mentions = [m for m in mentions if m.name.lower() not in excluded]
-    persons = _resolve_persons(mentions)
-    persons = [x for x in persons if x.lower() not in excluded]
-    return Entities(persons, agencies)
+    return r
+
+
+def rule_names_by_paragraph(title: str, body: str, tokens=None) -> dict[int, list]:
+    """The rules' person mentions of each paragraph (0 the title, k the k-th non-empty body
+    line): what the tagger reads as a feature, at training time as at extraction."""
+    title = _clean_input(title)
+    body = _clean_input(body)
+    if tokens is None:
+        tokens = _segment_article(title, body)
+    out: dict[int, list] = {}
+    for m in _rule_pass(title, body, tokens).mentions:
+        out.setdefault(m.para, []).append(m)
+    return out
 
 
 def _paragraph_texts(title: str, body: str, taken):
@@ -130,16 +170,20 @@ def _mention(text: str, start: int, end: int, pi: int):
     return _Mention(name, True, vn, pi, start)
 
 
-def _tagged_mentions(title: str, body: str, tokens, taken, use_tagger: bool) -> list:
+def _tagged_mentions(title: str, body: str, tokens, r: _RulePass, use_tagger: bool) -> list:
     """Person mentions the tagger (when use_tagger) and the line-up reader find in the
     paragraphs the rules read."""
     out = []
-    for pi, text in _paragraph_texts(title, body, taken):
+    by_para: dict[int, list] = {}
+    for m in r.mentions:
+        by_para.setdefault(m.para, []).append(m)
+    for pi, text in _paragraph_texts(title, body, r.taken):
         spans = lineup_names(text)
         if use_tagger:
             words = [t for t in tokens[pi] if isinstance(t, str)]
             # Inside a line-up its own cuts between names win ("Ibrahimovic | Watford:").
-            spans = spans + [(a, b) for a, b in tagger.person_spans(text, words, min_prob=MIN_PROB)
+            spans = spans + [(a, b) for a, b in tagger.person_spans(
+                                 text, words, min_prob=MIN_PROB, rule_names=by_para.get(pi, ()))
                              if not any(a < y and x < b for x, y in spans)]
         for start, end in spans:
             m = _mention(text, start, end, pi)

@@ -4,7 +4,9 @@ The rules found Vietnamese names after a title or a family name well, and missed
 with no cue (line-ups, stage names, foreign names) or cut them wrongly. This tagger labels
 each token B-PER / I-PER / O from features of the token and its neighbours: its form and
 shape, pyvi's word boundaries, our word lists (family and given names, titles, places,
-Vietnamese syllables) and whether a title or honorific stands before it. It is trained by
+Vietnamese syllables), whether a title or honorific stands before it, where the rules
+took a name (rule_marks) and what kind of word the whole corpus writes before and after
+the name (contexts.py). It is trained by
 `python -m search.train_entities` on the train split of tests/data/entities/spans.jsonl;
 the model (search/data/persons.crfsuite) is loaded once per process.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pycrfsuite
 
+from .contexts import capital_runs, context_features
 from .lexicon import _GIVEN, _LEX_SYLL, _PLACES, _SURNAMES, _TITLE_MAX, _TITLES, _key
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "persons.crfsuite"
@@ -89,13 +92,44 @@ def _neighbour(d: int, key: str, shape: str, pv: str) -> tuple[str, ...]:
     return (f"{d}:w={key}", f"{d}:sh={shape}", f"{d}:pv={pv}")
 
 
-def features(text: str, spans, words=None) -> list[list[str]]:
-    """The features of each token of one paragraph."""
+def rule_marks(text: str, spans, rule_names) -> list[tuple[str, ...]]:
+    """Per token, the rules' verdict as features: inside a name the rules took ("r=B" at
+    its first token, "r=I" after), with how they took it (after a title, or only as a
+    repeated given-name pair). The tagger learns where the rules are wrong (a street
+    named after a person, a brand) instead of the rules' names being added unread."""
+    out: list[tuple[str, ...]] = [()] * len(spans)
+    if not rule_names:
+        return out
+    starts = {a: i for i, (a, _) in enumerate(spans)}
+    for m in rule_names:
+        how = "r_t" if m.titled is True else ("r_m" if m.titled == "maybe" else "r_u")
+        pattern = r"\s+".join(re.escape(x) for x in m.name.split())
+        for hit in re.finditer(r"(?<!\w)" + pattern + r"(?!\w)", text):
+            i = starts.get(hit.start())
+            if i is None:
+                continue
+            out[i] = ("r=B", how)
+            j = i + 1
+            while j < len(spans) and spans[j][1] <= hit.end():
+                out[j] = ("r=I", how)
+                j += 1
+    return out
+
+
+def features(text: str, spans, words=None, rule_names=None) -> list[list[str]]:
+    """The features of each token of one paragraph (rule_names: the rules' person
+    mentions in it, see rule_marks)."""
     forms = [text[a:b] for a, b in spans]
     keys = [_key(w) for w in forms]
     shapes = [_shape(w) for w in forms]
     pyvi = _word_starts(text, spans, words) if words else ["?"] * len(forms)
     n = len(forms)
+    marks = rule_marks(text, spans, rule_names)
+    context = [()] * n
+    for a, b, _ in capital_runs(forms, keys):
+        run = context_features("r", " ".join(keys[a:b]))
+        for i in range(a, b):
+            context[i] = run + context_features("t", keys[i])
     base, surname, titled = [], [], []
     for i, (w, k, sh) in enumerate(zip(forms, keys, shapes)):
         static = _static(k, sh)
@@ -110,6 +144,10 @@ def features(text: str, spans, words=None) -> list[list[str]]:
             f.append("start")
         if len(w) == 1 and sh in "A" and i + 1 < n and forms[i + 1] == ".":
             f.append("initial")
+        if i and spans[i - 1][1] == spans[i][0]:
+            f.append("glued")  # no space before: "Vogt-Roberts", "al-Abadi", "E.Garcia"
+        f.extend(marks[i])
+        f.extend(context[i])
         base.append(f)
         surname.append("surname" in static)
         titled.append(t)
@@ -124,6 +162,8 @@ def features(text: str, spans, words=None) -> list[list[str]]:
                     f.append(f"{d}:surname")
                 if titled[j]:
                     f.append(f"{d}:titled")
+                if marks[j] and d in (-1, 1):
+                    f.append(f"{d}:{marks[j][0]}")
             else:
                 f.append(f"{d}:edge")
         f.append(f"sh-1sh={shapes[i - 1] if i else '^'}{shapes[i]}")
@@ -151,7 +191,8 @@ def _tagger() -> pycrfsuite.Tagger | None:
     return tagger
 
 
-def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0) -> list[tuple[int, int]]:
+def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0,
+                 rule_names=()) -> list[tuple[int, int]]:
     """Character spans of the persons the model finds in one paragraph; with min_prob,
     only those whose every token the model labels so with at least that probability."""
     spans = tokens_of(text)
@@ -160,7 +201,7 @@ def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0) -> l
     tagger = tagger or _tagger()
     if tagger is None:
         return []
-    tags = tagger.tag(features(text, spans, words))
+    tags = tagger.tag(features(text, spans, words, rule_names))
     out, run = [], []
     for i, t in enumerate(tags + ["O"]):
         if run and t != "I-PER":
@@ -174,3 +215,10 @@ def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0) -> l
 
 def available() -> bool:
     return _tagger() is not None
+
+
+def use_model(path: Path) -> None:
+    """Load the model at path instead of the committed one (cross-validation, experiments)."""
+    global MODEL
+    MODEL = Path(path)
+    _tagger.cache_clear()
