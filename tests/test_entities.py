@@ -338,8 +338,8 @@ def _lenient_f1(kind: str, label: str, articles) -> float:
 def test_dev_split_scores_hold_a_floor():
     dev = [a for a in map(json.loads, SPANS.open(encoding="utf-8")) if a["split"] == "dev"]
     assert len(dev) >= 50
-    assert _lenient_f1("persons", "PER", dev) >= 0.85   # 0.914 when written
-    assert _lenient_f1("agencies", "ORG", dev) >= 0.60  # 0.659 when written
+    assert _lenient_f1("persons", "PER", dev) >= 0.88   # 0.925 when written (0.914 before corpus contexts)
+    assert _lenient_f1("agencies", "ORG", dev) >= 0.65  # 0.709 when written
 
 
 def test_parties_and_governments_named_after_their_head_word():
@@ -395,6 +395,14 @@ def test_national_sides_and_federations_named_by_their_country():
 
 def test_a_place_that_begins_with_a_function_word():
     assert ents("Tin", "UBND thị xã Ba Đồn họp.").agencies == ["Ủy ban nhân dân thị xã Ba Đồn"]
+
+
+def test_names_the_corpus_writes_after_place_and_product_words_are_not_persons():
+    # "Lương Văn Can" is a man, and in the corpus mostly a market and a street
+    e = ents("", "Vụ việc xảy ra tại chợ Lương Văn Can, phường Máy Tơ. Ông Phạm Minh Đức cho biết "
+                 "đã báo công an. Bệnh nhân được chuyển về tỉnh Hòa Bình. Chiếc Kawasaki Ninja "
+                 "được trưng bày.")
+    assert e.persons == ["Phạm Minh Đức"]
 
 
 def test_corpus_contexts_say_what_kind_of_word_precedes_a_name():
