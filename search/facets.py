@@ -125,7 +125,7 @@ def top_values(column: FacetColumn, counts: np.ndarray, size: int, selected=(),
                chronological: bool = False) -> list[dict]:
     """The facet's values with their counts: the `size` largest (by count then value),
     plus every selected value; date facets in date order."""
-    nonzero = np.flatnonzero(counts)
+    nonzero = np.flatnonzero(counts != 0)  # on a boolean array: several times faster
     # Value ids are in value order (load_facets sorts the values), so they break count ties:
     # one key, larger for a larger count and then for a smaller id.
     key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero

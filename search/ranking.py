@@ -241,7 +241,7 @@ def bm25f(store, scores, suffix: str, term, weight: float = 1.0) -> None:
         acc[docs] += FIELD_WEIGHT[field] * tfs / (1.0 - B + B * lengths[docs] / avg)
     if acc is None:
         return
-    docs = np.flatnonzero(acc)
+    docs = np.flatnonzero(acc != 0)  # on a boolean array: several times faster than on floats
     df = docs.size
     idf = np.log(1.0 + (store.live_count - df + 0.5) / (df + 0.5))
     tf = acc[docs]
