@@ -195,9 +195,22 @@ def highlight(text: str, terms: frozenset) -> Markup:
     return Markup(_mark(text, 0, len(text), _matches(text, terms)))
 
 
+def _one_line(text: str) -> str:
+    """text on one line, as " ".join(text.split()) makes it: paragraphs and runs of spaces
+    collapse. Where the only whitespace is spaces and newlines (every other whitespace
+    character is unprintable), with str.replace: a third of the time of splitting a
+    body into its words."""
+    line = text.replace("\n", " ")
+    if not line.isprintable():
+        return " ".join(text.split())
+    while "  " in line:
+        line = line.replace("  ", " ")
+    return line.strip(" ")
+
+
 def snippet(text: str, terms: frozenset, size: int = SNIPPET_CHARS) -> Markup:
     """At most `size` characters of text around the passage with the most distinct words."""
-    text = " ".join(text.split())  # one line: paragraphs and runs of spaces collapse
+    text = _one_line(text)
     matches = _matches(text, terms)
     if len(text) <= size:
         return Markup(_mark(text, 0, len(text), matches))

@@ -35,3 +35,10 @@ def test_snippet_prefers_the_window_with_more_distinct_words():
     html = str(snippet(body, terms_for([("công", "an"), ("nghệ", "an")])))
     assert "<mark>Nghệ An</mark>" in html and "<mark>Công an</mark>" in html
     assert len(html.replace("<mark>", "").replace("</mark>", "")) <= 302
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "  Công  an\n\ntỉnh  ", "a\tb", "a\u00a0 b",
+                                  "x\u3000y\u2028z", "a \u200b b", " \n lời \n "])
+def test_one_line_is_split_and_join(text):
+    from search.highlight import _one_line
+    assert _one_line(text) == " ".join(text.split())
