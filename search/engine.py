@@ -123,7 +123,8 @@ class Snapshot:
 
     def warm(self) -> None:
         """Build what every search needs but none should wait for: the vocabulary, the
-        field lengths, titles and tables of names (the posting arrays need no warming)."""
+        field lengths, titles, tables of names and facet pairs (the posting arrays need no
+        warming)."""
         try:
             self.vocabulary
             for field in ("title_f", "body_f"):
@@ -134,6 +135,8 @@ class Snapshot:
                 self.stored(0)  # opens the stored documents' file
             for facet in ("person", "agency"):
                 self.facet_value_ids(facet, "")
+            for column in self.columns.values():
+                column.counts(self.all_docs)  # arranges its pairs for counting
         except Exception:  # closed by a newer swap meanwhile: nothing to warm
             pass
 

@@ -22,8 +22,7 @@ class FacetColumn:
     index: dict[str, int]      # value → value id
     pair_docs: np.ndarray      # one entry per (document, value) pair
     pair_vals: np.ndarray
-    _offsets: np.ndarray | None = None  # pairs of document d: _offsets[d]:_offsets[d + 1]
-    _lengths: np.ndarray | None = None  # how many pairs each document has
+    _plan: "_CountPlan | None" = None  # the pairs arranged for counting (counts)
 
     def mask(self, doc_count: int, values) -> np.ndarray:
         """Documents having any of values (values unknown to the index match nothing)."""
@@ -48,19 +47,39 @@ class FacetColumn:
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many of the documents in mask have each value."""
+        plan = self._plan
+        if plan is None or plan.size != mask.size:
+            plan = self._plan = _CountPlan(self, mask.size)
+        if plan.doc_vals is not None:  # one value at most a document: one lookup each
+            return np.bincount(plan.doc_vals[mask], minlength=len(self.values) + 1)[:-1]
         n = int(np.count_nonzero(mask))
         if n * SPARSE_BELOW >= mask.size:
-            return np.bincount(self.pair_vals[mask[self.pair_docs]], minlength=len(self.values))
+            return np.bincount(plan.vals[mask[plan.docs]], minlength=len(self.values))
         # Few documents: their own values, through offsets (pairs are in document order),
         # instead of a pass over every pair.
-        if self._offsets is None or self._offsets.size != mask.size + 1:
-            self._offsets = np.searchsorted(self.pair_docs, np.arange(mask.size + 1))
-            self._lengths = np.diff(self._offsets)
         docs = np.flatnonzero(mask)
-        starts, lens = self._offsets[docs], self._lengths[docs]
+        starts, lens = plan.offsets[docs], plan.lengths[docs]
         firsts = np.cumsum(lens) - lens  # where each document's run starts in the output
         rows = np.arange(int(lens.sum())) - np.repeat(firsts - starts, lens)
-        return np.bincount(self.pair_vals[rows], minlength=len(self.values))
+        return np.bincount(plan.vals[rows], minlength=len(self.values))
+
+
+class _CountPlan:
+    """A column's pairs arranged for counting over doc_count documents, built on first use.
+    Indices are intp: numpy converts any other index array (a copy of every pair) on each
+    gather and bincount."""
+
+    def __init__(self, column: FacetColumn, doc_count: int):
+        self.size = doc_count
+        self.docs = column.pair_docs.astype(np.intp)
+        self.vals = column.pair_vals.astype(np.intp)
+        self.offsets = np.searchsorted(self.docs, np.arange(doc_count + 1))  # pairs are in document order
+        self.lengths = np.diff(self.offsets)
+        self.doc_vals = None
+        if not self.lengths.size or self.lengths.max() <= 1:
+            # Each document's value id, or one past the last where it has none.
+            self.doc_vals = np.full(doc_count, len(column.values), np.intp)
+            self.doc_vals[self.docs] = self.vals
 
 
 FACETS = ("year", "month", "agency", "person", "source")
