@@ -25,7 +25,7 @@ from .facets import FACETS, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
 from .matching import match
 from .person_names import short_forms
-from .postings import PostingStore
+from .postings import PostingStore, RequestPostings
 from .query import ParsedQuery, parse_query
 from .ranking import Ranker, bm25f
 from .request import SearchRequest
@@ -290,7 +290,8 @@ class Engine:
                  for name, values in req_filters.items()}
         filters = date_mask & masks["agency"] & masks["person"] & masks["source"]
 
-        found = None if query.is_empty else match(snap.store, query, filters)
+        store = RequestPostings(snap.store)  # matching and ranking read the same lists
+        found = None if query.is_empty else match(store, query, filters)
         matched = snap.all_docs.copy() if found is None else found.mask
         hits_mask = matched & filters
         facets = {}
@@ -312,7 +313,7 @@ class Engine:
         if hits:
             sort = req.effective_sort
             if found is not None:
-                ranker = Ranker(snap, query)
+                ranker = Ranker(snap, query, store)
                 scores = ranker.scores(found)
             if sort == "relevance" and found is not None and docs.size:
                 order = ranker.order(docs, scores, found, limit=req.page * req.per_page)

@@ -141,3 +141,50 @@ class PostingStore:
                 self.searcher.close()
                 self.searcher = None
 
+
+
+class RequestPostings:
+    """A PostingStore as one request sees it: each posting list and mask is read once,
+    however often matching and ranking ask for it (nearly half of their reads repeat one).
+    What it keeps is read-only, as the mapped lists are, and goes with the request."""
+
+    def __init__(self, store: PostingStore):
+        self.store = store
+        self._kept: dict[tuple, object] = {}
+
+    def __getattr__(self, name):  # doc_count, live, lengths, …: the store's own
+        return getattr(self.store, name)
+
+    def postings(self, field: str, term: str):
+        return self._keep(("postings", field, term), self.store.postings)
+
+    def pair_postings(self, field: str, pair: tuple[str, str]):
+        return self._keep(("pair_postings", field, pair), self.store.pair_postings)
+
+    def mask(self, field: str, term: str) -> np.ndarray:
+        return self._keep(("mask", field, term), self._mask)
+
+    def pair_mask(self, field: str, pair: tuple[str, str]) -> np.ndarray:
+        return self._keep(("pair_mask", field, pair), self._pair_mask)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return int(self.postings(field, term)[0].size)
+
+    def _mask(self, field, term):
+        out = np.zeros(self.store.doc_count, bool)
+        out[self.postings(field, term)[0]] = True
+        return out
+
+    def _pair_mask(self, field, pair):
+        out = np.zeros(self.store.doc_count, bool)
+        out[self.pair_postings(field, pair)[0]] = True
+        return out
+
+    def _keep(self, key, read):
+        value = self._kept.get(key)
+        if value is None:
+            value = read(key[1], key[2])
+            for arr in (value if isinstance(value, tuple) else (value,)):
+                arr.flags.writeable = False
+            self._kept[key] = value
+        return value

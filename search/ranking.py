@@ -51,9 +51,10 @@ RERANK = 200         # how many top articles have their titles checked
 class Ranker:
     """Scores and orders the matches of one query on one snapshot."""
 
-    def __init__(self, snap, query: ParsedQuery):
+    def __init__(self, snap, query: ParsedQuery, store=None):
+        """store: the snapshot's PostingStore, or a request's view of it (postings.py)."""
         self.snap = snap
-        self.store = snap.store
+        self.store = store or snap.store
         self.query = query
         self.clauses = query.positive_clauses()
         self._title_holds = None  # which titles hold all the query's pairs (_proximity)
