@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from . import storage
 from .analysis import fold, fold_syllable, syllables
 from .entities import canonical_agency, place_names
-from .facets import FACETS, load_facets, top_values
+from .facets import FACETS, Selection, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
 from .matching import match
 from .person_names import short_forms
@@ -294,15 +294,20 @@ class Engine:
         found = None if query.is_empty else match(store, query, filters)
         matched = snap.all_docs.copy() if found is None else found.mask
         hits_mask = matched & filters
-        facets = {}
+        facets, selections = {}, {}
         for name in FACETS:
-            m = matched
-            if name not in ("year", "month"):
-                m = m & date_mask
-            for other, mask in masks.items():
-                if other != name:
+            # Every filter but the facet's own; facets with the same filters (all of them,
+            # without any) count over one selection.
+            applied = [mask for other, mask in masks.items() if other != name and mask is not full]
+            if name not in ("year", "month") and date_mask is not full:
+                applied.append(date_mask)
+            key = tuple(map(id, applied))
+            if key not in selections:
+                m = matched
+                for mask in applied:
                     m = m & mask
-            counts = snap.columns[name].counts(m)
+                selections[key] = Selection(m)
+            counts = snap.columns[name].counts(selections[key])
             facets[name] = top_values(snap.columns[name], counts, req.facet_size,
                                       selected=req_filters.get(name, ()),
                                       chronological=name in ("year", "month"))

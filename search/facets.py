@@ -45,23 +45,42 @@ class FacetColumn:
         return FacetColumn(self.name, values, index, (keys // len(values)).astype(np.int32),
                            (keys % len(values)).astype(np.int32))
 
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        """How many of the documents in mask have each value."""
+    def counts(self, mask) -> np.ndarray:
+        """How many of the documents in mask (an array or a Selection) have each value."""
+        sel = mask if isinstance(mask, Selection) else Selection(mask)
+        mask = sel.mask
         plan = self._plan
         if plan is None or plan.size != mask.size:
             plan = self._plan = _CountPlan(self, mask.size)
+        sparse = sel.count * SPARSE_BELOW < mask.size
         if plan.doc_vals is not None:  # one value at most a document: one lookup each
-            return np.bincount(plan.doc_vals[mask], minlength=len(self.values) + 1)[:-1]
-        n = int(np.count_nonzero(mask))
-        if n * SPARSE_BELOW >= mask.size:
+            return np.bincount(plan.doc_vals[sel.docs if sparse else mask],
+                               minlength=len(self.values) + 1)[:-1]
+        if not sparse:
             return np.bincount(plan.vals[mask[plan.docs]], minlength=len(self.values))
         # Few documents: their own values, through offsets (pairs are in document order),
         # instead of a pass over every pair.
-        docs = np.flatnonzero(mask)
+        docs = sel.docs
         starts, lens = plan.offsets[docs], plan.lengths[docs]
         firsts = np.cumsum(lens) - lens  # where each document's run starts in the output
         rows = np.arange(int(lens.sum())) - np.repeat(firsts - starts, lens)
         return np.bincount(plan.vals[rows], minlength=len(self.values))
+
+
+class Selection:
+    """A mask of documents, with its size and document numbers found once for all the
+    facets counted over it."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.count = int(np.count_nonzero(mask))
+        self._docs = None
+
+    @property
+    def docs(self) -> np.ndarray:
+        if self._docs is None:
+            self._docs = np.flatnonzero(self.mask)
+        return self._docs
 
 
 class _CountPlan:
