@@ -8,7 +8,7 @@ import pytest
 
 from search.analysis import fold, syllables
 from search.dates import date_range
-from search.facets import FacetColumn
+from search.facets import FacetColumn, top_values
 
 SEED_TITLE = "Bắt khẩn cấp 6 nghi can vụ giết người, gây rối trật tự công cộng"
 SEED_ID = "lam-dong/bat-khan-cap-6-nghi-can"
@@ -302,3 +302,14 @@ def test_facet_counts_every_path_agrees_with_counting_pairs():
             mask = rng.random(n) < share
             expected = np.bincount(vals[mask[docs]], minlength=7)
             assert column.counts(mask).tolist() == expected.tolist()
+
+
+def test_top_values_are_the_largest_counts_then_the_first_values():
+    rng = np.random.default_rng(15)
+    values = [f"v{i:04d}" for i in range(3000)]
+    column = FacetColumn("x", values, {v: i for i, v in enumerate(values)}, np.zeros(0), np.zeros(0))
+    for size in (1, 5, 20, 200):
+        counts = np.where(rng.random(3000) < 0.5, rng.geometric(0.4, 3000), 0)
+        expected = sorted(((-int(c), v) for v, c in zip(values, counts) if c))[:size]
+        got = top_values(column, counts, size)
+        assert [(-item["count"], item["value"]) for item in got] == expected
