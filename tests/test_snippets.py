@@ -42,3 +42,11 @@ def test_snippet_prefers_the_window_with_more_distinct_words():
 def test_one_line_is_split_and_join(text):
     from search.highlight import _one_line
     assert _one_line(text) == " ".join(text.split())
+
+
+def test_fold_text_keeps_every_offset():
+    from search.highlight import _FOLD, _fold_text
+    text = "Công an Đà Nẵng 😀 ẰẮ x\U0001F600y Ωmega ﬁ"
+    folded = _fold_text(text)
+    assert folded.startswith("cong an da nang 😀 aa x\U0001F600y")
+    assert folded == "".join(_FOLD.get(ord(c), c) for c in text)
