@@ -145,8 +145,9 @@ class PostingStore:
 
 class RequestPostings:
     """A PostingStore as one request sees it: each posting list and mask is read once,
-    however often matching and ranking ask for it (nearly half of their reads repeat one).
-    What it keeps is read-only, as the mapped lists are, and goes with the request."""
+    however often matching and ranking ask for it (nearly half of their reads repeat one),
+    its document numbers ready to index with. What it keeps is read-only, as the mapped
+    lists are, and goes with the request."""
 
     def __init__(self, store: PostingStore):
         self.store = store
@@ -156,10 +157,11 @@ class RequestPostings:
         return getattr(self.store, name)
 
     def postings(self, field: str, term: str):
-        return self._keep(("postings", field, term), self.store.postings)
+        return self._keep(("postings", field, term), lambda f, t: _indexing(self.store.postings(f, t)))
 
     def pair_postings(self, field: str, pair: tuple[str, str]):
-        return self._keep(("pair_postings", field, pair), self.store.pair_postings)
+        return self._keep(("pair_postings", field, pair),
+                          lambda f, p: _indexing(self.store.pair_postings(f, p)))
 
     def mask(self, field: str, term: str) -> np.ndarray:
         return self._keep(("mask", field, term), self._mask)
@@ -188,3 +190,10 @@ class RequestPostings:
                 arr.flags.writeable = False
             self._kept[key] = value
         return value
+
+
+def _indexing(postings):
+    """Postings with their document numbers as intp: numpy converts any other index array
+    on every gather and scatter, and matching and ranking index with them several times."""
+    docs, tfs = postings
+    return docs.astype(np.intp), tfs
