@@ -54,13 +54,26 @@ def _find(text: str, words: tuple) -> list[tuple[int, int, tuple]]:
     letters and digits between; overlapping candidates resolved as the regular
     expression would (leftmost first, then the first word in the pattern's order)."""
     candidates = []
+    n = len(text)
     for order, word in enumerate(words):
         first, rest = word[0], word[1:]
+        if rest and all(s[:1].isalnum() for s in word):
+            # A word of several syllables: the regular expression finds where they all
+            # follow each other (where _after would), most occurrences of the first
+            # syllable alone being skipped in C; each start is tried as str.find would.
+            search = _syllables_regex(word).search
+            m = search(text)
+            while m:
+                i, end = m.span()
+                if (i == 0 or not text[i - 1].isalnum()) and (end == n or not text[end].isalnum()):
+                    candidates.append((i, order, end))
+                m = search(text, i + 1)
+            continue
         i = text.find(first)
         while i >= 0:
             if i == 0 or not text[i - 1].isalnum():
                 end = _after(text, i + len(first), rest)
-                if end >= 0 and (end == len(text) or not text[end].isalnum()):
+                if end >= 0 and (end == n or not text[end].isalnum()):
                     candidates.append((i, order, end))
             i = text.find(first, i + 1)
     candidates.sort()
@@ -86,6 +99,13 @@ def _after(text: str, pos: int, syllables: tuple) -> int:
             return -1
         pos = j + len(syllable)
     return pos
+
+
+@lru_cache(maxsize=4096)
+def _syllables_regex(word: tuple):
+    """word's syllables with a run of anything but letters and digits between each two
+    (greedy: each syllable begins with a letter or digit, so it matches as _after does)."""
+    return re.compile(r"[\W_]+".join(map(re.escape, word)))
 
 
 def _find_regex(text: str, pattern) -> list[tuple[int, int, tuple]]:
