@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .analysis import fold, has_diacritics
 
@@ -198,15 +198,21 @@ def _best_window(matches, size: int) -> tuple[int, tuple]:
     return best_start, best_key
 
 
+def _escape(text: str) -> str:
+    """str(markupsafe.escape(text)) for a str, without a Markup object per piece."""
+    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
 def _mark(text: str, start: int, end: int, matches) -> str:
     parts, pos = [], start
     for s, e, _ in matches:
         if s < start or e > end:
             continue
-        parts.append(str(escape(text[pos:s])))
-        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        parts.append(_escape(text[pos:s]))
+        parts.append(f"<mark>{_escape(text[s:e])}</mark>")
         pos = e
-    parts.append(str(escape(text[pos:end])))
+    parts.append(_escape(text[pos:end]))
     return "".join(parts)
 
 

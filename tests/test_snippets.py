@@ -50,3 +50,10 @@ def test_fold_text_keeps_every_offset():
     folded = _fold_text(text)
     assert folded.startswith("cong an da nang 😀 aa x\U0001F600y")
     assert folded == "".join(_FOLD.get(ord(c), c) for c in text)
+
+
+@pytest.mark.parametrize("text", ["", "a & b", "<mark>\"x\" 'y'</mark>", "&amp;&lt;", "Công an > tỉnh"])
+def test_escape_is_markupsafes(text):
+    from markupsafe import escape
+    from search.highlight import _escape
+    assert _escape(text) == str(escape(text))
