@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from . import storage
+from . import ranking, storage
 from .analysis import fold, fold_syllable, syllables
 from .entities import canonical_agency, place_names
 from .facets import FACETS, Selection, load_facets, top_values
@@ -128,7 +128,7 @@ class Snapshot:
         try:
             self.vocabulary
             for field in ("title_f", "body_f"):
-                self.store.lengths(field)
+                self.store.length_norms(field, ranking.B)
             self.cased("")
             self.titles()
             if self.store.doc_count:

@@ -37,6 +37,7 @@ class PostingStore:
         self.live_count = int(self.live.sum())
         self.has_deletions = not self.live.all()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._norms: dict[tuple[str, float], np.ndarray] = {}
         self._pairs = None  # the segments' pair indexes, opened on first use
         try:
             self._terms = [(TermArrays(folder, reader.segment().segment_id()), offset)
@@ -62,6 +63,18 @@ class PostingStore:
                 live = arr[self.live]
                 avg = float(live.mean()) if live.size else 0.0
                 known = self._lengths[field] = (arr, avg if avg > 0 else 1.0)
+            return known
+
+    def length_norms(self, field: str, b: float) -> np.ndarray:
+        """Every document's BM25 length normalisation in field, 1 - b + b × length / average
+        (float32, as computed over a posting list's documents): once, not per term."""
+        key = (field, b)
+        with self.lock:
+            known = self._norms.get(key)
+            if known is None:
+                lengths, avg = self.lengths(field)
+                known = self._norms[key] = 1.0 - b + b * lengths / avg
+                known.flags.writeable = False
             return known
 
     def postings(self, field: str, term: str):

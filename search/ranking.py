@@ -237,10 +237,10 @@ def bm25f(store, scores, suffix: str, term, weight: float = 1.0) -> None:
                      else store.postings(field + suffix, term))
         if not docs.size:
             continue
-        lengths, avg = store.lengths(field + "_f")  # a field's length in syllables
+        norms = store.length_norms(field + "_f", B)  # a field's length in syllables
         if acc is None:
             acc = np.zeros(store.doc_count, np.float32)
-        acc[docs] += FIELD_WEIGHT[field] * tfs / (1.0 - B + B * lengths[docs] / avg)
+        acc[docs] += FIELD_WEIGHT[field] * tfs / norms[docs]
     if acc is None:
         return
     docs = np.flatnonzero(acc != 0)  # on a boolean array: several times faster than on floats
