@@ -92,7 +92,8 @@ class _CountPlan:
         self.size = doc_count
         self.docs = column.pair_docs.astype(np.intp)
         self.vals = column.pair_vals.astype(np.intp)
-        self.offsets = np.searchsorted(self.docs, np.arange(doc_count + 1))  # pairs are in document order
+        # Pairs are in document order: document d's are offsets[d]:offsets[d + 1].
+        self.offsets = np.searchsorted(self.docs, np.arange(doc_count + 1))
         self.lengths = np.diff(self.offsets)
         self.doc_vals = None
         if not self.lengths.size or self.lengths.max() <= 1:

@@ -155,7 +155,6 @@ class PostingStore:
                 self.searcher = None
 
 
-
 class RequestPostings:
     """A PostingStore as one request sees it: each posting list and mask is read once,
     however often matching and ranking ask for it (nearly half of their reads repeat one),
@@ -170,7 +169,8 @@ class RequestPostings:
         return getattr(self.store, name)
 
     def postings(self, field: str, term: str):
-        return self._keep(("postings", field, term), lambda f, t: _indexing(self.store.postings(f, t)))
+        return self._keep(("postings", field, term),
+                          lambda f, t: _indexing(self.store.postings(f, t)))
 
     def pair_postings(self, field: str, pair: tuple[str, str]):
         return self._keep(("pair_postings", field, pair),

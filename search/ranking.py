@@ -196,12 +196,12 @@ class Ranker:
             holds = self.store.mask("title_f", seq[0]) if len(seq) == 1 else None
         if holds is not None:
             top = top[holds[docs[top]]]
-        wanted_words, exact_words = f" {wanted} ", f" {exact} "
+        wanted_phrase, exact_phrase = f" {wanted} ", f" {exact} "
         for i, d in zip(top.tolist(), docs[top].tolist()):  # Python ints index lists faster
             title, folded = titles[d], folded_titles[d]
-            if wanted_words not in f" {folded} ":
+            if wanted_phrase not in f" {folded} ":
                 continue
-            if exact_words in f" {title} ":
+            if exact_phrase in f" {title} ":
                 boost = TITLE_PHRASE * TITLE_EXACT
             else:
                 boost = TITLE_PHRASE * (TITLE_FOLDED if typed_diacritics else 1.0)

@@ -307,7 +307,8 @@ def test_facet_counts_every_path_agrees_with_counting_pairs():
 def test_top_values_are_the_largest_counts_then_the_first_values():
     rng = np.random.default_rng(15)
     values = [f"v{i:04d}" for i in range(3000)]
-    column = FacetColumn("x", values, {v: i for i, v in enumerate(values)}, np.zeros(0), np.zeros(0))
+    index = {v: i for i, v in enumerate(values)}
+    column = FacetColumn("x", values, index, np.zeros(0, np.int32), np.zeros(0, np.int32))
     for size in (1, 5, 20, 200):
         counts = np.where(rng.random(3000) < 0.5, rng.geometric(0.4, 3000), 0)
         expected = sorted(((-int(c), v) for v, c in zip(values, counts) if c))[:size]

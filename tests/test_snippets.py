@@ -52,7 +52,8 @@ def test_fold_text_keeps_every_offset():
     assert folded == "".join(_FOLD.get(ord(c), c) for c in text)
 
 
-@pytest.mark.parametrize("text", ["", "a & b", "<mark>\"x\" 'y'</mark>", "&amp;&lt;", "Công an > tỉnh"])
+@pytest.mark.parametrize("text", ["", "a & b", "<mark>\"x\" 'y'</mark>", "&amp;&lt;",
+                                  "Công an > tỉnh"])
 def test_escape_is_markupsafes(text):
     from markupsafe import escape
     from search.highlight import _escape
