@@ -306,11 +306,16 @@ def test_facet_counts_every_path_agrees_with_counting_pairs():
 
 def test_top_values_are_the_largest_counts_then_the_first_values():
     rng = np.random.default_rng(15)
-    values = [f"v{i:04d}" for i in range(3000)]
-    index = {v: i for i, v in enumerate(values)}
-    column = FacetColumn("x", values, index, np.zeros(0, np.int32), np.zeros(0, np.int32))
-    for size in (1, 5, 20, 200):
-        counts = np.where(rng.random(3000) < 0.5, rng.geometric(0.4, 3000), 0)
-        expected = sorted(((-int(c), v) for v, c in zip(values, counts) if c))[:size]
-        got = top_values(column, counts, size)
-        assert [(-item["count"], item["value"]) for item in got] == expected
+    for n in (30, 3000):  # a date facet's few values, a name facet's many
+        values = [f"v{i:04d}" for i in range(n)]
+        index = {v: i for i, v in enumerate(values)}
+        column = FacetColumn("x", values, index, np.zeros(0, np.int32), np.zeros(0, np.int32))
+        for size in (1, 5, 20, 200):
+            counts = np.where(rng.random(n) < 0.5, rng.geometric(0.4, n), 0)
+            expected = sorted(((-int(c), v) for v, c in zip(values, counts) if c))[:size]
+            got = top_values(column, counts, size, selected=("v0003", "nope"))
+            assert [(-item["count"], item["value"]) for item in got
+                    if item["value"] not in ("v0003", "nope")] == \
+                [e for e in expected if e[1] != "v0003"]
+            assert {"value": "nope", "count": 0} in got
+            assert {"value": "v0003", "count": int(counts[3])} in got
