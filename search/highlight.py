@@ -44,7 +44,7 @@ def _matches(text: str, terms: frozenset) -> list[tuple[int, int, tuple]]:
                  else _find_regex(text, _pattern(terms, True)))
         if found:
             return found
-        terms = Terms(tuple(fold(s) for s in w) for w in terms)
+        return _find(_fold_text(text), _folded_words(terms))
     return _find(_fold_text(text), _ordered(terms))
 
 
@@ -122,6 +122,13 @@ def _find_regex(text: str, pattern) -> list[tuple[int, int, tuple]]:
 def _ordered(terms: frozenset) -> tuple:
     """The words, the longest first: the order the regular expression tries them in."""
     return tuple(sorted(terms, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=4096)
+def _folded_words(terms: frozenset) -> tuple:
+    """The words folded, in _ordered's order: what a text without them as typed is
+    searched for (each hit's title and body ask again)."""
+    return _ordered(frozenset(tuple(fold(s) for s in w) for w in terms))
 
 
 @lru_cache(maxsize=256)
