@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from . import storage
+from . import ranking, storage
 from .analysis import fold, fold_syllable, syllables
 from .entities import canonical_agency, place_names
-from .facets import FACETS, load_facets, top_values
+from .facets import FACETS, Selection, load_facets, top_values
 from .highlight import highlight, snippet, terms_for
 from .matching import match
 from .person_names import short_forms
-from .postings import PostingStore
+from .postings import PostingStore, RequestPostings
 from .query import ParsedQuery, parse_query
 from .ranking import Ranker, bm25f
 from .request import SearchRequest
@@ -123,17 +123,20 @@ class Snapshot:
 
     def warm(self) -> None:
         """Build what every search needs but none should wait for: the vocabulary, the
-        field lengths, titles and tables of names (the posting arrays need no warming)."""
+        field lengths, titles, tables of names and facet pairs (the posting arrays need no
+        warming)."""
         try:
             self.vocabulary
             for field in ("title_f", "body_f"):
-                self.store.lengths(field)
+                self.store.length_norms(field, ranking.B)
             self.cased("")
             self.titles()
             if self.store.doc_count:
                 self.stored(0)  # opens the stored documents' file
             for facet in ("person", "agency"):
                 self.facet_value_ids(facet, "")
+            for column in self.columns.values():
+                column.counts(self.all_docs)  # arranges its pairs for counting
         except Exception:  # closed by a newer swap meanwhile: nothing to warm
             pass
 
@@ -287,18 +290,24 @@ class Engine:
                  for name, values in req_filters.items()}
         filters = date_mask & masks["agency"] & masks["person"] & masks["source"]
 
-        found = None if query.is_empty else match(snap.store, query, filters)
+        store = RequestPostings(snap.store)  # matching and ranking read the same lists
+        found = None if query.is_empty else match(store, query, filters)
         matched = snap.all_docs.copy() if found is None else found.mask
         hits_mask = matched & filters
-        facets = {}
+        facets, selections = {}, {}
         for name in FACETS:
-            m = matched
-            if name not in ("year", "month"):
-                m = m & date_mask
-            for other, mask in masks.items():
-                if other != name:
+            # Every filter but the facet's own; facets with the same filters (all of them,
+            # without any) count over one selection.
+            applied = [mask for other, mask in masks.items() if other != name and mask is not full]
+            if name not in ("year", "month") and date_mask is not full:
+                applied.append(date_mask)
+            key = tuple(map(id, applied))
+            if key not in selections:
+                m = matched
+                for mask in applied:
                     m = m & mask
-            counts = snap.columns[name].counts(m)
+                selections[key] = Selection(m)
+            counts = snap.columns[name].counts(selections[key])
             facets[name] = top_values(snap.columns[name], counts, req.facet_size,
                                       selected=req_filters.get(name, ()),
                                       chronological=name in ("year", "month"))
@@ -309,7 +318,7 @@ class Engine:
         if hits:
             sort = req.effective_sort
             if found is not None:
-                ranker = Ranker(snap, query)
+                ranker = Ranker(snap, query, store)
                 scores = ranker.scores(found)
             if sort == "relevance" and found is not None and docs.size:
                 order = ranker.order(docs, scores, found, limit=req.page * req.per_page)

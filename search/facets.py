@@ -22,8 +22,7 @@ class FacetColumn:
     index: dict[str, int]      # value → value id
     pair_docs: np.ndarray      # one entry per (document, value) pair
     pair_vals: np.ndarray
-    _offsets: np.ndarray | None = None  # pairs of document d: _offsets[d]:_offsets[d + 1]
-    _lengths: np.ndarray | None = None  # how many pairs each document has
+    _plan: "_CountPlan | None" = None  # the pairs arranged for counting (counts)
 
     def mask(self, doc_count: int, values) -> np.ndarray:
         """Documents having any of values (values unknown to the index match nothing)."""
@@ -46,21 +45,61 @@ class FacetColumn:
         return FacetColumn(self.name, values, index, (keys // len(values)).astype(np.int32),
                            (keys % len(values)).astype(np.int32))
 
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        """How many of the documents in mask have each value."""
-        n = int(np.count_nonzero(mask))
-        if n * SPARSE_BELOW >= mask.size:
-            return np.bincount(self.pair_vals[mask[self.pair_docs]], minlength=len(self.values))
+    def counts(self, mask) -> np.ndarray:
+        """How many of the documents in mask (an array or a Selection) have each value."""
+        sel = mask if isinstance(mask, Selection) else Selection(mask)
+        mask = sel.mask
+        plan = self._plan
+        if plan is None or plan.size != mask.size:
+            plan = self._plan = _CountPlan(self, mask.size)
+        sparse = sel.count * SPARSE_BELOW < mask.size
+        if plan.doc_vals is not None:  # one value at most a document: one lookup each
+            return np.bincount(plan.doc_vals[sel.docs if sparse else mask],
+                               minlength=len(self.values) + 1)[:-1]
+        if not sparse:
+            return np.bincount(plan.vals[mask[plan.docs]], minlength=len(self.values))
         # Few documents: their own values, through offsets (pairs are in document order),
         # instead of a pass over every pair.
-        if self._offsets is None or self._offsets.size != mask.size + 1:
-            self._offsets = np.searchsorted(self.pair_docs, np.arange(mask.size + 1))
-            self._lengths = np.diff(self._offsets)
-        docs = np.flatnonzero(mask)
-        starts, lens = self._offsets[docs], self._lengths[docs]
+        docs = sel.docs
+        starts, lens = plan.offsets[docs], plan.lengths[docs]
         firsts = np.cumsum(lens) - lens  # where each document's run starts in the output
         rows = np.arange(int(lens.sum())) - np.repeat(firsts - starts, lens)
-        return np.bincount(self.pair_vals[rows], minlength=len(self.values))
+        return np.bincount(plan.vals[rows], minlength=len(self.values))
+
+
+class Selection:
+    """A mask of documents, with its size and document numbers found once for all the
+    facets counted over it."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.count = int(np.count_nonzero(mask))
+        self._docs = None
+
+    @property
+    def docs(self) -> np.ndarray:
+        if self._docs is None:
+            self._docs = np.flatnonzero(self.mask)
+        return self._docs
+
+
+class _CountPlan:
+    """A column's pairs arranged for counting over doc_count documents, built on first use.
+    Indices are intp: numpy converts any other index array (a copy of every pair) on each
+    gather and bincount."""
+
+    def __init__(self, column: FacetColumn, doc_count: int):
+        self.size = doc_count
+        self.docs = column.pair_docs.astype(np.intp)
+        self.vals = column.pair_vals.astype(np.intp)
+        # Pairs are in document order: document d's are offsets[d]:offsets[d + 1].
+        self.offsets = np.searchsorted(self.docs, np.arange(doc_count + 1))
+        self.lengths = np.diff(self.offsets)
+        self.doc_vals = None
+        if not self.lengths.size or self.lengths.max() <= 1:
+            # Each document's value id, or one past the last where it has none.
+            self.doc_vals = np.full(doc_count, len(column.values), np.intp)
+            self.doc_vals[self.docs] = self.vals
 
 
 FACETS = ("year", "month", "agency", "person", "source")
@@ -125,15 +164,7 @@ def top_values(column: FacetColumn, counts: np.ndarray, size: int, selected=(),
                chronological: bool = False) -> list[dict]:
     """The facet's values with their counts: the `size` largest (by count then value),
     plus every selected value; date facets in date order."""
-    nonzero = np.flatnonzero(counts)
-    # Value ids are in value order (load_facets sorts the values), so they break count ties:
-    # one key, larger for a larger count and then for a smaller id.
-    key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero
-    if nonzero.size > size > 0:
-        nonzero = nonzero[np.argpartition(-key, size - 1)[:size]]
-        key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero
-    order = nonzero[np.argsort(-key, kind="stable")][:size]
-    chosen = {column.values[i]: int(counts[i]) for i in order}
+    chosen = {column.values[i]: c for i, c in _largest(counts, size)}
     for value in selected:
         if value not in chosen:
             vid = column.index.get(value)
@@ -144,3 +175,27 @@ def top_values(column: FacetColumn, counts: np.ndarray, size: int, selected=(),
     else:
         items.sort(key=lambda item: (-item["count"], item["value"]))
     return items
+
+
+def _largest(counts: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(value id, count) of the `size` largest counts, largest first, then by id."""
+    if counts.size <= 64:  # a date or source facet: plain Python beats a dozen numpy calls
+        listed = counts.tolist()
+        ids = sorted((i for i, c in enumerate(listed) if c), key=lambda i: (-listed[i], i))
+        return [(i, listed[i]) for i in ids[:size]]
+    nonzero = np.flatnonzero(counts != 0)  # on a boolean array: several times faster
+    if nonzero.size > 8 * size > 0:
+        # Only values counted as often as the size-th most counted one, or more, can be
+        # among the first size: a histogram of the counts finds that count, and the
+        # partition below sorts out a few dozen values instead of thousands.
+        c = counts[nonzero]
+        at_least = np.cumsum(np.bincount(c)[::-1])[::-1]  # [k]: values counted k times or more
+        nonzero = nonzero[c >= np.flatnonzero(at_least >= size)[-1]]
+    # Value ids are in value order (load_facets sorts the values), so they break count ties:
+    # one key, larger for a larger count and then for a smaller id.
+    key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero
+    if nonzero.size > size > 0:
+        nonzero = nonzero[np.argpartition(-key, size - 1)[:size]]
+        key = counts[nonzero].astype(np.int64) * (counts.size + 1) - nonzero
+    order = nonzero[np.argsort(-key, kind="stable")][:size]
+    return list(zip(order.tolist(), counts[order].tolist()))

@@ -37,6 +37,7 @@ class PostingStore:
         self.live_count = int(self.live.sum())
         self.has_deletions = not self.live.all()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._norms: dict[tuple[str, float], np.ndarray] = {}
         self._pairs = None  # the segments' pair indexes, opened on first use
         try:
             self._terms = [(TermArrays(folder, reader.segment().segment_id()), offset)
@@ -62,6 +63,18 @@ class PostingStore:
                 live = arr[self.live]
                 avg = float(live.mean()) if live.size else 0.0
                 known = self._lengths[field] = (arr, avg if avg > 0 else 1.0)
+            return known
+
+    def length_norms(self, field: str, b: float) -> np.ndarray:
+        """Every document's BM25 length normalisation in field, 1 - b + b × length / average
+        (float32, as computed over a posting list's documents): once, not per term."""
+        key = (field, b)
+        with self.lock:
+            known = self._norms.get(key)
+            if known is None:
+                lengths, avg = self.lengths(field)
+                known = self._norms[key] = 1.0 - b + b * lengths / avg
+                known.flags.writeable = False
             return known
 
     def postings(self, field: str, term: str):
@@ -141,3 +154,59 @@ class PostingStore:
                 self.searcher.close()
                 self.searcher = None
 
+
+class RequestPostings:
+    """A PostingStore as one request sees it: each posting list and mask is read once,
+    however often matching and ranking ask for it (nearly half of their reads repeat one),
+    its document numbers ready to index with. What it keeps is read-only, as the mapped
+    lists are, and goes with the request."""
+
+    def __init__(self, store: PostingStore):
+        self.store = store
+        self._kept: dict[tuple, object] = {}
+
+    def __getattr__(self, name):  # doc_count, live, lengths, …: the store's own
+        return getattr(self.store, name)
+
+    def postings(self, field: str, term: str):
+        return self._keep(("postings", field, term),
+                          lambda f, t: _indexing(self.store.postings(f, t)))
+
+    def pair_postings(self, field: str, pair: tuple[str, str]):
+        return self._keep(("pair_postings", field, pair),
+                          lambda f, p: _indexing(self.store.pair_postings(f, p)))
+
+    def mask(self, field: str, term: str) -> np.ndarray:
+        return self._keep(("mask", field, term), self._mask)
+
+    def pair_mask(self, field: str, pair: tuple[str, str]) -> np.ndarray:
+        return self._keep(("pair_mask", field, pair), self._pair_mask)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return int(self.postings(field, term)[0].size)
+
+    def _mask(self, field, term):
+        out = np.zeros(self.store.doc_count, bool)
+        out[self.postings(field, term)[0]] = True
+        return out
+
+    def _pair_mask(self, field, pair):
+        out = np.zeros(self.store.doc_count, bool)
+        out[self.pair_postings(field, pair)[0]] = True
+        return out
+
+    def _keep(self, key, read):
+        value = self._kept.get(key)
+        if value is None:
+            value = read(key[1], key[2])
+            for arr in (value if isinstance(value, tuple) else (value,)):
+                arr.flags.writeable = False
+            self._kept[key] = value
+        return value
+
+
+def _indexing(postings):
+    """Postings with their document numbers as intp: numpy converts any other index array
+    on every gather and scatter, and matching and ranking index with them several times."""
+    docs, tfs = postings
+    return docs.astype(np.intp), tfs

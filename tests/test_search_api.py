@@ -3,10 +3,12 @@ import json
 import threading
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from search.analysis import fold, syllables
 from search.dates import date_range
+from search.facets import FacetColumn, top_values
 
 SEED_TITLE = "Bắt khẩn cấp 6 nghi can vụ giết người, gây rối trật tự công cộng"
 SEED_ID = "lam-dong/bat-khan-cap-6-nghi-can"
@@ -285,3 +287,35 @@ def test_cli_json_has_interpretation_and_relaxed(index_dir):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert "interpretation" in data and "relaxed" in data
+
+
+def test_facet_counts_every_path_agrees_with_counting_pairs():
+    """Single-valued columns count per document, others per pair or per document's run."""
+    rng = np.random.default_rng(15)
+    n = 400
+    for per_doc in (1, 3):
+        docs = np.sort(rng.integers(0, n, 300 * per_doc)).astype(np.int32)
+        docs = np.unique(docs) if per_doc == 1 else docs
+        vals = rng.integers(0, 7, docs.size).astype(np.int32)
+        column = FacetColumn("x", [str(v) for v in range(7)], {}, docs, vals)
+        for share in (0.01, 0.05, 0.5, 1.0):
+            mask = rng.random(n) < share
+            expected = np.bincount(vals[mask[docs]], minlength=7)
+            assert column.counts(mask).tolist() == expected.tolist()
+
+
+def test_top_values_are_the_largest_counts_then_the_first_values():
+    rng = np.random.default_rng(15)
+    for n in (30, 3000):  # a date facet's few values, a name facet's many
+        values = [f"v{i:04d}" for i in range(n)]
+        index = {v: i for i, v in enumerate(values)}
+        column = FacetColumn("x", values, index, np.zeros(0, np.int32), np.zeros(0, np.int32))
+        for size in (1, 5, 20, 200):
+            counts = np.where(rng.random(n) < 0.5, rng.geometric(0.4, n), 0)
+            expected = sorted(((-int(c), v) for v, c in zip(values, counts) if c))[:size]
+            got = top_values(column, counts, size, selected=("v0003", "nope"))
+            assert [(-item["count"], item["value"]) for item in got
+                    if item["value"] not in ("v0003", "nope")] == \
+                [e for e in expected if e[1] != "v0003"]
+            assert {"value": "nope", "count": 0} in got
+            assert {"value": "v0003", "count": int(counts[3])} in got

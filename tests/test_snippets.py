@@ -35,3 +35,26 @@ def test_snippet_prefers_the_window_with_more_distinct_words():
     html = str(snippet(body, terms_for([("công", "an"), ("nghệ", "an")])))
     assert "<mark>Nghệ An</mark>" in html and "<mark>Công an</mark>" in html
     assert len(html.replace("<mark>", "").replace("</mark>", "")) <= 302
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "  Công  an\n\ntỉnh  ", "a\tb", "a\u00a0 b",
+                                  "x\u3000y\u2028z", "a \u200b b", " \n lời \n "])
+def test_one_line_is_split_and_join(text):
+    from search.highlight import _one_line
+    assert _one_line(text) == " ".join(text.split())
+
+
+def test_fold_text_keeps_every_offset():
+    from search.highlight import _FOLD, _fold_text
+    text = "Công an Đà Nẵng 😀 ẰẮ x\U0001F600y Ωmega ﬁ"
+    folded = _fold_text(text)
+    assert folded.startswith("cong an da nang 😀 aa x\U0001F600y")
+    assert folded == "".join(_FOLD.get(ord(c), c) for c in text)
+
+
+@pytest.mark.parametrize("text", ["", "a & b", "<mark>\"x\" 'y'</mark>", "&amp;&lt;",
+                                  "Công an > tỉnh"])
+def test_escape_is_markupsafes(text):
+    from markupsafe import escape
+    from search.highlight import _escape
+    assert _escape(text) == str(escape(text))
