@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from .segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANS = ROOT / "tests" / "data" / "entities" / "spans.jsonl"
-RULE_FEATURES = os.environ.get("TIMTIN_RULE_FEATURES", "1") == "1"
 PARAMS = {"c1": 0.2, "c2": 0.001, "max_iterations": 150,
           "feature.possible_transitions": True}
 
@@ -45,7 +43,7 @@ def sequences(articles):
     for article in sorted(articles, key=lambda a: a["id"]):
         paras = list(paragraphs(article))
         words = [segment(text) for text, _ in paras]
-        rules = rule_names_by_paragraph(article["title"], article["body"], words) if RULE_FEATURES else {}
+        rules = rule_names_by_paragraph(article["title"], article["body"], words)
         for pi, ((text, names), w) in enumerate(zip(paras, words)):
             spans = tokens_of(text)
             if spans:

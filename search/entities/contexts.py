@@ -1,4 +1,4 @@
-"""What the whole corpus says about a capitalised name: the words written before it.
+"""What the whole corpus says about a capitalised name: the words written around it.
 
 A name alone often does not say what it is: "Lương Văn Can" is a man and a street,
 "Hòa Bình" a given name and a province, "Hazard" a footballer with no title before him in
@@ -6,8 +6,9 @@ this article. Over tens of thousands of articles the same name is mostly written
 the same kind of word: "ông", "HLV", "tiền vệ" (a person), "đường", "phố" (a street),
 "tỉnh", "tại" (a place), "công ty", "CLB" (an organisation), "xe", "phim" (a thing).
 This module counts, for each maximal run of capitalised tokens in an unannotated corpus
-and for each token of such runs, which kind of word stood before it; the tagger reads the
-shares as features (search/entities/tagger.py).
+and for each token of such runs, which kind of word stood before it, and whether a speech
+verb, an age or a football verb followed; the tagger reads the shares as features
+(search/entities/tagger.py).
 
     python -m search.entities.contexts [--corpus news.jsonl.gz] [--out search/data/name_contexts.tsv.gz]
 

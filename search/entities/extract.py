@@ -144,8 +144,12 @@ def rule_names_by_paragraph(title: str, body: str, tokens=None) -> dict[int, lis
     body = _clean_input(body)
     if tokens is None:
         tokens = _segment_article(title, body)
+    return _names_by_paragraph(_rule_pass(title, body, tokens).mentions)
+
+
+def _names_by_paragraph(mentions) -> dict[int, list]:
     out: dict[int, list] = {}
-    for m in _rule_pass(title, body, tokens).mentions:
+    for m in mentions:
         out.setdefault(m.para, []).append(m)
     return out
 
@@ -174,9 +178,7 @@ def _tagged_mentions(title: str, body: str, tokens, r: _RulePass, use_tagger: bo
     """Person mentions the tagger (when use_tagger) and the line-up reader find in the
     paragraphs the rules read."""
     out = []
-    by_para: dict[int, list] = {}
-    for m in r.mentions:
-        by_para.setdefault(m.para, []).append(m)
+    by_para = _names_by_paragraph(r.mentions)
     for pi, text in _paragraph_texts(title, body, r.taken):
         spans = lineup_names(text)
         if use_tagger:
