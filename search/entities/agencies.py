@@ -223,7 +223,10 @@ def _complete(o: _Org, prov_counts: dict, local_counts: dict | None = None):
         pv = _choose_province(prov_counts, None)
         if pv is None:
             return parts
-        return parts + pv[1].split() + pv[0].split()
+        place = pv[0].split()
+        if len(parts) > len(place) and [s.lower() for s in parts[-len(place):]] == [s.lower() for s in place]:
+            parts = parts[:-len(place)]  # "Sở Công Thương Bắc Giang": the place is written, not its level
+        return parts + pv[1].split() + place
     return parts
 
 

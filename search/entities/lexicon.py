@@ -179,6 +179,8 @@ for _line in _read_lines("org_words.txt"):
     _ORG_WORDS[_keys(_line[:-2] if _need else _line)] = _need
 _ORG_WORDS_MAX = max((len(k) for k in _ORG_WORDS), default=1)
 
+# lower-case words a name's lower-case run between it and its place cannot hold
+_NOT_ORG_WORDS = {_keys(w) for w in _read_lines("not_org_words.txt")}
 _NOT_AGENCIES = set(_read_lines("not_agencies.txt"))
 _LEXICON = _load_lexicon()
 _LEX_SYLL = {s for w in _LEXICON for s in w.split()}

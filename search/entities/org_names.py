@@ -8,7 +8,7 @@ whole-article decisions are left to ``agencies``.
 """
 from __future__ import annotations
 
-from .lexicon import (_FIXED_FIRST, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON,
+from .lexicon import (_FIXED_FIRST, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
                       _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
                       _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _syll_split)
 from .places import _match_level, _person_like_at, _place_after
@@ -35,6 +35,10 @@ _LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa
 def _head_at(p: _Para, i: int):
     if p.key[i] not in _HEAD_FIRST or (i > 0 and p.cont[i] and p.cap[i] == 0):
         return None
+    if i > 0 and p.cap[i - 1] == 1 and p.cap[i] == 1:
+        m = _match(p.key, i - 1, p.n, _PLACES_D, _PLACE_MAX)
+        if m and m[0] > 1:
+            return None  # "Tây Ban Nha" is no "Ban"
     m = _match(p.key, i, p.n, _HEADS, _HEAD_MAX)
     if m is None:
         return None
@@ -73,7 +77,7 @@ def _read_place(p: _Para, e: int):
     """Level + place, or a bare province, at e -> (end, level, place syllables) or None."""
     lv = _match_level(p, e)
     if lv:
-        end = _place_after(p, e + lv[0])
+        end = _place_after(p, e + lv[0], lv[1])
         if end is not None:
             return end, lv[1], p.text[e + lv[0]:end]
         return e + lv[0], lv[1], None
@@ -101,6 +105,12 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             e += 2
         level = place = None
         r = _read_place(p, e)
+        if r is None and parse == "local":
+            k = _run_to_place(p, e)  # "Trung tâm Y tế dự phòng tỉnh Lâm Đồng"
+            if k is not None:
+                r = _read_place(p, k)
+                if r is not None:
+                    parts += p.text[e:k]
         if r is not None:
             end, level, place = r
             if level:
@@ -208,15 +218,25 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             ntok += 1
             continue
         if s[0].isdigit():
-            if len(s) <= 4 and s.isdigit() and j == last and (ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)):
+            if len(s) <= 4 and s.isdigit() and j == last and (ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)
+                                                               or (len(s) <= 3 and not after_place
+                                                                   and not p.text[j - 1][0].isdigit())):
+                # "Bệnh viện 108", "Quân khu 5", "Bệnh viện Nhi đồng 1"
                 j += 1
                 last = j
                 ntok += 1
                 continue
             break
+        if s == "số" and ntok and j == last and not after_place and j + 1 < n and p.text[j + 1].isdigit() \
+                and len(p.text[j + 1]) <= 3 and not (j + 2 < n and p.text[j + 2][0].isdigit()):
+            j += 2  # "Đội Cảnh sát giao thông số 14"
+            last = j
+            continue
         lv = _match_level(p, j)
+        if lv and j + lv[0] < n and p.cont[j + lv[0]] and p.cap[j + lv[0]] == 0:
+            lv = None  # "xã_hội" is no "xã"
         if lv:
-            end = _place_after(p, j + lv[0])
+            end = _place_after(p, j + lv[0], lv[1])
             if end is not None and named and ntok and not last_cap_lex and last == j:
                 break  # "Bệnh viện Chợ Rẫy TP Hồ Chí Minh" -> "Bệnh viện Chợ Rẫy"
             if end is not None and (ntok or j == start_e):
@@ -245,6 +265,18 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 continue
             break
         if c == 0 and s[0].isalpha() and not after_place:
+            if ntok and j == last and (last_cap_lex or not named):
+                k = _run_to_place(p, j)
+                if k is not None:
+                    j = last = k  # "Ban Quản lý khu kinh tế | tỉnh Hà Tĩnh": the place is read next
+                    ntok += 1
+                    last_cap_lex = True
+                    if p.cap[k] == 1:  # a province with no level: "... nhân văn Hà Nội"
+                        m = _match(p.key, k, n, _PROV, 5)
+                        place = p.text[k:k + m[0]]
+                        j = last = k + m[0]
+                        after_place = True
+                    continue
             m = _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX)
             if m:
                 L2, need = m
@@ -283,6 +315,28 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     else:
         parts += p.text[start_e:e]
     return _Org(i, e, parts, "name", flags, level, place, head=canon)
+
+
+def _run_to_place(p: _Para, j: int, limit: int = 8):
+    """End of a run of lower-case words at j that a place follows ("khu kinh tế" in "Ban
+    Quản lý khu kinh tế tỉnh Hà Tĩnh", "vừa và nhỏ" in "Hiệp hội Doanh nghiệp vừa và nhỏ
+    thành phố Hà Nội"), or None: the words are the name's when none is a verb, a
+    preposition or a determiner (not_org_words.txt)."""
+    n = p.n
+    k = j
+    while k < n and k - j < limit and p.cap[k] == 0 and p.text[k].isalpha():
+        if k > j and not p.cont[k]:
+            lv = _match_level(p, k)
+            if lv and _place_after(p, k + lv[0], lv[1]) is not None:
+                return k
+        e = _tok_end(p, k)
+        if e - k > limit or tuple(p.key[k:e]) in _NOT_ORG_WORDS or any(
+                tuple(p.key[a:a + 2]) in _NOT_ORG_WORDS for a in range(k, e - 1)):
+            return None
+        k = e
+    if k > j and k < n and p.cap[k] == 1 and not p.cont[k] and _match(p.key, k, n, _PROV, 5):
+        return k
+    return None
 
 
 def _ends_with_place(p: _Para, a: int, j: int) -> bool:

@@ -42,9 +42,9 @@ def _person_like_at(p: _Para, i: int) -> bool:
     return True
 
 
-def _place_after(p: _Para, i: int):
-    """A place name at i (a province, a known place, or 1-2 capitalised words, or a number)
-    -> its end index, or None."""
+def _place_after(p: _Para, i: int, level: str | None = None):
+    """A place name at i, after `level` ("tỉnh", "phường" ...): a province, a known place, or
+    1-2 capitalised words, or a number -> its end index, or None."""
     n = p.n
     if i >= n:
         return None
@@ -62,6 +62,11 @@ def _place_after(p: _Para, i: int):
         return i + m[0]
     j = _tok_end(p, i)
     if not all(p.cap[k] == 1 for k in range(i, j)):
+        return None
+    if level in ("tỉnh", "thành phố") and _person_like_at(p, i) and i + 2 < n and p.cap[i + 1] == 1 \
+            and p.cap[i + 2] == 1:
+        # "Chủ tịch UBND thành phố Nguyễn Đức Chung": a person, the city left implicit (wards
+        # and streets are named after persons, "phường Lý Thái Tổ"; provinces are known)
         return None
     # a function word alone is no place ("xã Ba"), but one before another capitalised
     # syllable may begin one: "thị xã Ba Đồn", "huyện Ba Vì"
@@ -134,7 +139,7 @@ def _count_local_places(p: _Para, local_counts: dict) -> None:
     for i in range(p.n):
         lv = _match_level(p, i)
         if lv and lv[1] in LOCAL_LEVELS:
-            end = _place_after(p, i + lv[0])
+            end = _place_after(p, i + lv[0], lv[1])
             if end is not None:
                 key = (lv[1], " ".join(p.text[i + lv[0]:end]))
                 local_counts[key] = local_counts.get(key, 0) + 1
