@@ -27,7 +27,12 @@ _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công 
              "ngân hàng", "bệnh viện", "tiệm vàng", "khách sạn", "viện", "học viện", "hãng",
              "câu lạc bộ", "đội tuyển", "ủy ban", "văn phòng", "thanh tra", "khoa", "chi nhánh",
              "tòa án", "viện kiểm sát", "đại học", "tổng công ty", "quỹ", "hiệp hội", "liên đoàn",
-             "quân đội", "chính phủ", "nội các", "đảng"}
+             "quân đội", "chính phủ", "nội các", "đảng", "không quân", "hải quân", "lục quân",
+             "chính quyền"}
+
+# heads that name a country's body with the country after them: "quân đội Anh", "Chính
+# quyền Mỹ" ("Chính quyền" only so: not "Chính quyền Trump")
+_COUNTRY_HEADS = {"quân đội", "chính phủ", "nội các", "không quân", "hải quân", "lục quân", "chính quyền"}
 
 _LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện"}
 
@@ -53,18 +58,24 @@ def _head_at(p: _Para, i: int):
             return None
     # capitalised, except "công an xã X", "ủy ban nhân dân huyện Y" with an explicit place,
     # and "phòng Cảnh sát ...", "bệnh viện 115", "công ty Bảo Minh" before a capitalised name
+    head = " ".join(p.key[i:e])
+    if head == "chính quyền" and not (e < p.n and p.cap[e] == 1 and _match(p.key, e, p.n, _PLACES_D, _PLACE_MAX)):
+        return None
+    if head in _COUNTRY_HEADS and i > 1 and p.key[i - 2:i] in (["căn", "cứ"], ["sân", "bay"]):
+        return None  # "căn cứ không quân Andrews" is a place
     if p.cap[i] == 0:
         if parse == "local":
             # "công an xã Tân Lộc"; a bare "công an xã" only if the article names its xã
             # (completed later, or dropped)
             if not _match_level(p, e):
                 return None
-        elif " ".join(p.key[i:e]) in _LC_HEADS and e < p.n:
+        elif head in _LC_HEADS and e < p.n:
             if p.cap[e] == 0 and not (p.text[e].isdigit() and canon[0] == "Bệnh"):
                 return None
-            if p.cap[e] and (p.key[e] in _FUNC or _person_like_at(p, e) or p.text[e] in _FIXED_FIRST
-                             or (_match(p.key, e, p.n, _PLACES_D, _PLACE_MAX)
-                                 and canon[0] not in ("Quân", "Chính", "Nội"))):
+            country = head in _COUNTRY_HEADS and _match(p.key, e, p.n, _PLACES_D, _PLACE_MAX)
+            if p.cap[e] and not country and (
+                    p.key[e] in _FUNC or _person_like_at(p, e) or p.text[e] in _FIXED_FIRST
+                    or _match(p.key, e, p.n, _PLACES_D, _PLACE_MAX)):
                 return None
         elif p.key[i] == "phòng" and e + 1 < p.n and p.key[e] in ("cảnh", "pc") and p.cap[e]:
             pass
@@ -172,6 +183,10 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                     parts += place
                     e += m[0]
             return _Org(i, e, parts, "ministry", flags, level, place, head=canon)
+    if " ".join(p.key[i:e]) in _COUNTRY_HEADS and e < n and p.cap[e] == 1:
+        m = _match(p.key, e, n, _PLACES_D, _PLACE_MAX)
+        if m:  # "quân đội Anh": the country ends the name
+            return _Org(i, e + m[0], parts + p.text[e:e + m[0]], "name", flags, None, p.text[e:e + m[0]], head=canon)
     start_e = e
     j = e
     last_cap_lex = True   # the last capitalised word is a common word ("Cảnh sát"), not a proper name
