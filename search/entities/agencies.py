@@ -9,9 +9,10 @@ sub-units to a unique parent, and assembles the deduplicated canonical values.
 from __future__ import annotations
 
 from .canonical import canonical_agency
-from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _NOT_AGENCIES,
-                      _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _syll_split)
-from .org_names import _LC_FIRST, _Org, _org_at
+from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _MIN_MAX, _MINISTRIES,
+                      _NOT_AGENCIES, _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D,
+                      _key, _syll_split)
+from .org_names import _COUNTRY_HEADS, _LC_FIRST, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
 from .tokens import _join, _match, _Para
 
@@ -173,6 +174,8 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
         for x in range(i, e):
             used[x] = True
         found.append(("chain", chain))
+        if len(chain) == 1:
+            e = _elliptical_list(p, o, e, used, found)
         # "Đảng ủy - UBND xã Gio Linh": a bare body shares the next one's place
         if len(chain) == 1 and o.parse in ("bare", "party") and o.place is None and o.level is None \
                 and e + 1 < n and p.text[e] in ("-", "–", "và", ","):
@@ -181,6 +184,29 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
                 o.parts = o.parts + ([nxt.level] if nxt.level else []) + list(nxt.place)
                 o.place, o.level, o.parse = nxt.place, nxt.level, "local"
         i = e
+
+
+def _elliptical_list(p: _Para, o: _Org, e: int, used: list, found: list) -> int:
+    """Members of a list that share o's head word, each its own body: "quân đội Anh, Mỹ,
+    Bỉ" (a country's forces), "các bộ Y tế, Công Thương" (ministries) -> the list's end."""
+    n = p.n
+    if o.parse == "ministry" and o.place is None and len(o.head) == 1:
+        table, mx = _MINISTRIES, _MIN_MAX
+    elif " ".join(_key(x) for x in o.head) in _COUNTRY_HEADS and o.place is not None:
+        table, mx = _PLACES_D, _PLACE_MAX
+    else:
+        return e
+    while e + 1 < n and p.text[e] in (",", "và") and p.cap[e + 1] == 1:
+        m = _match(p.key, e + 1, n, table, mx)
+        if m is None or (e + 1 + m[0] < n and p.cap[e + 1 + m[0]] == 1):
+            break
+        a, e = e + 1, e + 1 + m[0]
+        name = _syll_split(m[1]) if table is _MINISTRIES else p.text[a:e]
+        for x in range(a, e):
+            used[x] = True
+        found.append(("chain", [_Org(a, e, list(o.head) + name, o.parse, o.flags, None,
+                                     None if table is _MINISTRIES else p.text[a:e], head=o.head)]))
+    return e
 
 
 def _fixed_blocked(p: _Para, e: int) -> bool:

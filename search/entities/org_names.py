@@ -34,7 +34,7 @@ _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công 
 # quyền Mỹ" ("Chính quyền" only so: not "Chính quyền Trump")
 _COUNTRY_HEADS = {"quân đội", "chính phủ", "nội các", "không quân", "hải quân", "lục quân", "chính quyền"}
 
-_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện"}
+_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ"}
 
 
 def _head_at(p: _Para, i: int):
@@ -79,6 +79,8 @@ def _head_at(p: _Para, i: int):
                 return None
         elif p.key[i] == "phòng" and e + 1 < p.n and p.key[e] in ("cảnh", "pc") and p.cap[e]:
             pass
+        elif head == "bộ" and e < p.n and p.cap[e] == 1 and _match(p.key, e, p.n, _MINISTRIES, _MIN_MAX):
+            pass  # "bộ Y tế", "các bộ Y tế, Công Thương"
         else:
             return None
     return L, parse, flags, canon
@@ -158,6 +160,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         if p.cap[e] != 2 and (p.cap[e] == 0 or " ".join(p.key[e:e + 2]) not in _LEXICON):
             return None
     if canon[0] in ("Bộ", "Sở") and len(canon) == 1 and e < n:
+        if canon[0] == "Bộ" and p.text[e] == ":" and i > 0 and p.key[i - 1] == "các" and e + 1 < n:
+            e += 1  # "Các Bộ: Y tế, Công Thương"
         if p.text[e].isdigit():
             return None  # "Bộ 4" (a set of four), "Sở 2": no ministry or department
         mm = _match(p.key, e, n, _MINISTRIES, _MIN_MAX)
