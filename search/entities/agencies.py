@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .canonical import canonical_agency
 from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _MIN_MAX, _MINISTRIES,
-                      _NOT_AGENCIES, _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D,
+                      _FUNC, _NOT_AGENCIES, _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D,
                       _key, _syll_split)
 from .org_names import _COUNTRY_HEADS, _LC_FIRST, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
@@ -38,6 +38,24 @@ def _u_team(p: _Para, i: int):
     m = _match(p.key, e, n, {k: 1 for k in _PLACES if k[0] == p.key[e]}, _PLACE_MAX) if p.key[e] in _PLACE_FIRST else None
     if m:
         return e + m[0], ["U" + num] + p.text[e:e + m[0]]
+    return None
+
+
+def _fc_club(p: _Para, i: int):
+    """Clubs named with "FC": "Sài Gòn FC", "Gangwon FC", "FC Tokyo"."""
+    n = p.n
+    if p.text[i] == "FC":
+        e = i + 1
+        while e < n and e - i <= 3 and p.cap[e] == 1 and p.key[e] not in _FUNC:
+            e += 1
+        return (e, p.text[i:e]) if e > i + 1 else None
+    if p.cap[i] != 1 or p.key[i] in _FUNC or (i > 0 and p.cap[i - 1] == 1 and p.key[i - 1] not in _FUNC):
+        return None
+    e = i + 1
+    while e < n and e - i <= 3 and p.cap[e] == 1 and p.text[e] != "FC":
+        e += 1
+    if e < n and p.text[e] == "FC":
+        return e + 1, p.text[i:e + 1]
     return None
 
 
@@ -101,7 +119,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
         k = p.key[i]
         # sides: "đội tuyển Thái Lan", "LĐBĐ Malaysia", "U23 Việt Nam"
         side = (_national_team(p, i) if k in ("đội", "tuyển", "đt", "lđbđ")
-                else _u_team(p, i) if c and p.text[i][0] == "U" else None)
+                else _u_team(p, i) if c and p.text[i][0] == "U" else None) or (_fc_club(p, i) if c else None)
         if side:
             e, parts = side
             for x in range(i, e):

@@ -237,9 +237,10 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             ntok += 1
             continue
         if s[0].isdigit():
-            if len(s) <= 4 and s.isdigit() and j == last and (ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)
-                                                               or (len(s) <= 3 and not after_place
-                                                                   and not p.text[j - 1][0].isdigit())):
+            score = j + 2 < n and p.text[j + 1] in ("-", ":", "–") and p.text[j + 2][0].isdigit()  # "2-0"
+            if len(s) <= 4 and s.isdigit() and j == last and not score and (
+                    ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)
+                    or (len(s) <= 3 and not after_place and not p.text[j - 1][0].isdigit())):
                 # "Bệnh viện 108", "Quân khu 5", "Bệnh viện Nhi đồng 1"
                 j += 1
                 last = j
