@@ -13,7 +13,7 @@ import unicodedata
 from itertools import groupby
 from operator import itemgetter
 
-from .lexicon import _ABBR, _ABBR_PREFIX, _LEX_SYLL, _key
+from .lexicon import _ABBR, _ABBR_PREFIX, _FIXED_FIRST, _LEX_SYLL, _key
 
 # Beyond these sizes the rest of an article is ignored (5 MB inputs must not hang).
 _MAX_CHARS = 200_000
@@ -52,9 +52,14 @@ def _syllable_cap(s: str) -> int:
 def _split_glued(s: str) -> list[str]:
     """Crawled text often loses the space around links: "tâmTài" -> "tâm" "Tài"."""
     if s[0].isupper() and s[1:].islower() and s.lower() not in _LEX_SYLL and any(c in _VN_CHARS for c in s.lower()):
-        two = _split_lower_glued(s.lower())
+        two = _split_lower_glued(s.lower(), any_tail=True)
         if len(two) == 2:
             return [s[:len(two[0])], two[1]]
+    k = 0
+    while k < len(s) and s[k].isupper():
+        k += 1
+    if 2 <= k < len(s) - 1 and s[k:].islower() and s[k:] in _LEX_SYLL and any(c in _VN_CHARS for c in s[k:]):
+        return [s[:k], s[k:]]  # "ĐTchủ" -> "ĐT" "chủ"
     for k in range(2, len(s) - 1):
         if s[k].isupper() and s[k - 1].islower():
             a, b = s[:k], s[k:]
@@ -74,11 +79,12 @@ _GLUE_TAILS = {"tại", "cho", "đã", "là", "và", "của", "với", "được
                "vào", "năm", "ngày", "sau", "trước", "cùng", "như", "thì", "mà", "nên", "vì", "do", "tới", "đến"}
 
 
-def _split_lower_glued(s: str) -> list[str]:
-    """"chínhrà" -> "chính" "rà" (a syllable and a common word that lost the space between)."""
+def _split_lower_glued(s: str, any_tail: bool = False) -> list[str]:
+    """"chínhrà" -> "chính" "rà" (a syllable and a common word that lost the space between);
+    with any_tail (after a capital: "Thơcông" -> "Thơ" "công") any syllable may follow."""
     for k in range(len(s) - 2, 1, -1):
         a, b = s[:k], s[k:]
-        if b in _GLUE_TAILS and a in _LEX_SYLL:
+        if a in _LEX_SYLL and (b in _GLUE_TAILS or (any_tail and b in _LEX_SYLL and len(b) >= 2)):
             return [a, b]
     return [s]
 
@@ -165,6 +171,13 @@ def _token_info(t: str) -> tuple:
         if len(s) == 2 and s[1] == "." and s[0].isupper():
             # "S." -> "S" "." (an initial; the dot may close the sentence)
             sylls += (s[0], ".")
+            groups += (g, g + 1)
+            g += 1
+            continue
+        if len(s) >= 3 and s[-1] == "." and s[:-1].isupper() and s[:-1].isalpha() and not abbr \
+                and s[:-1] not in _FIXED_FIRST:  # "SHB. Đà Nẵng" is a club
+            # "ĐT." -> "ĐT" "." (pyvi keeps the full stop on an acronym ending a sentence)
+            sylls += (s[:-1], ".")
             groups += (g, g + 1)
             g += 1
             continue
