@@ -16,6 +16,11 @@ from .org_names import _COUNTRY_HEADS, _LC_FIRST, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
 from .tokens import _join, _match, _Para
 
+# "U22 Đông Nam Á", "U20 châu Á" name a tournament, not a side
+_REGIONS = {("đông", "nam", "á"), ("châu", "á"), ("châu", "âu"), ("châu", "phi"), ("châu", "mỹ"),
+            ("thế", "giới"), ("quốc", "tế"), ("đông", "á"), ("nam", "mỹ"), ("bắc", "mỹ")}
+
+
 def _u_team(p: _Para, i: int):
     """Age-group sides: "U23 Việt Nam", "U.22 Việt Nam", "U-19 Việt Nam", "U21 MU"."""
     s = p.text[i]
@@ -33,10 +38,12 @@ def _u_team(p: _Para, i: int):
     if num is None or not (2 <= len(num) <= 2) or e >= n or not p.cap[e]:
         return None
     f = _match_fixed(p, e)
-    if f:
+    if f and f[1] not in ("FIFA", "AFC", "UEFA", "AFF"):  # "U20 FIFA": the organiser's tournament
         return e + f[0], ["U" + num] + _syll_split(f[1])
+    if f:
+        return None
     m = _match(p.key, e, n, {k: 1 for k in _PLACES if k[0] == p.key[e]}, _PLACE_MAX) if p.key[e] in _PLACE_FIRST else None
-    if m:
+    if m and tuple(p.key[e:e + m[0]]) not in _REGIONS:
         return e + m[0], ["U" + num] + p.text[e:e + m[0]]
     return None
 

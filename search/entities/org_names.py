@@ -155,6 +155,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     if "school" in flags:
         if e >= n or not _match(p.key, e, n, _SCHOOL_KINDS, _SCHOOL_MAX):
             return None
+    if canon == ["Vụ"] and (e >= n or p.cap[e] != 1 or " ".join(p.key[e:_tok_end(p, e)]) not in _LEXICON):
+        return None  # "Vụ Pháp chế", not "Vụ De Gea" (the De Gea affair) or "Vụ 3"
     if canon == ["Hội"] and e < n:
         # "Hội Nông dân", "Hội Khoa học ...": a common-noun word must follow (not "Hội An")
         if p.cap[e] != 2 and (p.cap[e] == 0 or " ".join(p.key[e:e + 2]) not in _LEXICON):
