@@ -222,6 +222,9 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 break  # "... Liên quân Mỹ Dan Caine", "học viện MU Stephen Torpey"
             if ntok and p.key[j] in _HEAD_FIRST and _head_at(p, j) is not None:
                 break  # a parent body: read by the caller
+            if ntok and not named and j + 2 < n and p.cap[j + 1] == 1 and p.cap[j + 2] == 1 \
+                    and _person_like_at(p, j):
+                break  # "Tổng cục Môi trường | Hoàng Dương Tùng": a department is not named after a person
             if ntok and _person_like_at(p, j) and (_ends_with_place(p, start_e, j) or (
                     p.cap[j - 1] == 2 and p.text[j - 1] in _FIXED_FIRST) or p.key[j - 1] in ("ương",)):
                 break
