@@ -32,7 +32,7 @@ How it works, per paragraph (title first):
 
 Modules, from the bottom of the dependency graph up: ``lexicon`` (word lists and tables),
 ``tokens`` (the paragraph's syllable stream), ``places``, ``org_names`` (one name at a
-head), ``canonical`` (``canonical_agency``), ``agencies``, ``persons``, ``credits``
+head), ``canonical`` (``canonical_agency``), ``sides`` (sports sides), ``agencies``, ``persons``, ``credits``
 (bylines and credits left out), ``lineups``, ``contexts``, ``tagger`` and ``extract``
 (``extract_entities``).
 """

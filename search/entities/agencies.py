@@ -1,7 +1,8 @@
 """Agencies (organisations) of a paragraph and of an article.
 
 Decides, per paragraph, which bodies are named: fixed names as written ("Quốc hội",
-"UEFA", known_orgs.txt), age-group sides ("U23 Việt Nam") and names read at a head
+"UEFA", known_orgs.txt), sports sides (``sides``: "U23 Việt Nam", "Sài Gòn FC", a place
+standing for a side in a sports story), elliptical lists ("các bộ Y tế, Công Thương") and names read at a head
 (``org_names``) together with their parent bodies ("Phòng Cảnh sát hình sự Công an tỉnh
 Bến Tre"). Per article, it completes bare bodies with the article's province, attaches
 sub-units to a unique parent, and assembles the deduplicated canonical values.
@@ -9,113 +10,17 @@ sub-units to a unique parent, and assembles the deduplicated canonical values.
 from __future__ import annotations
 
 from .canonical import canonical_agency
-from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FOREIGN_ORG_WORDS, _MIN_MAX, _MINISTRIES,
-                      _FUNC, _NOT_AGENCIES, _NOT_PERSON_WORDS, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D,
-                      _key, _syll_split)
-from .org_names import _COUNTRY_HEADS, _LC_FIRST, _Org, _org_at
+from .lexicon import (_FOREIGN_ORG_WORDS, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
+                      _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _key, _syll_split)
+from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
+from .sides import _fc_club, _national_team, _place_side, _u_team
 from .tokens import _join, _match, _Para
 
-# "U22 Đông Nam Á", "U20 châu Á" name a tournament, not a side
-_REGIONS = {("đông", "nam", "á"), ("châu", "á"), ("châu", "âu"), ("châu", "phi"), ("châu", "mỹ"),
-            ("thế", "giới"), ("quốc", "tế"), ("đông", "á"), ("nam", "mỹ"), ("bắc", "mỹ")}
 
-
-def _u_team(p: _Para, i: int):
-    """Age-group sides: "U23 Việt Nam", "U.22 Việt Nam", "U-19 Việt Nam", "U21 MU"."""
-    s = p.text[i]
-    n = p.n
-    num = None
-    e = i + 1
-    if len(s) in (3, 4) and s[0] == "U" and s[1:].isdigit():
-        num = s[1:]
-    elif s == "U" and i + 2 < n and p.text[i + 1] in (".", "-") and p.text[i + 2].isdigit():
-        num = p.text[i + 2]
-        e = i + 3
-    elif s == "U." and i + 1 < n and p.text[i + 1].isdigit():
-        num = p.text[i + 1]
-        e = i + 2
-    if num is None or not (2 <= len(num) <= 2) or e >= n or not p.cap[e]:
-        return None
-    f = _match_fixed(p, e)
-    if f and f[1] not in ("FIFA", "AFC", "UEFA", "AFF"):  # "U20 FIFA": the organiser's tournament
-        return e + f[0], ["U" + num] + _syll_split(f[1])
-    if f:
-        return None
-    m = _match(p.key, e, n, {k: 1 for k in _PLACES if k[0] == p.key[e]}, _PLACE_MAX) if p.key[e] in _PLACE_FIRST else None
-    if m and tuple(p.key[e:e + m[0]]) not in _REGIONS:
-        return e + m[0], ["U" + num] + p.text[e:e + m[0]]
-    return None
-
-
-def _fc_club(p: _Para, i: int):
-    """Clubs named with "FC": "Sài Gòn FC", "Gangwon FC", "FC Tokyo"."""
-    n = p.n
-    if p.text[i] == "FC":
-        e = i + 1
-        while e < n and e - i <= 3 and p.cap[e] == 1 and p.key[e] not in _FUNC:
-            e += 1
-        return (e, p.text[i:e]) if e > i + 1 else None
-    if p.cap[i] != 1 or p.key[i] in _FUNC or (i > 0 and p.cap[i - 1] == 1 and p.key[i - 1] not in _FUNC):
-        return None
-    e = i + 1
-    while e < n and e - i <= 3 and p.cap[e] == 1 and p.text[e] != "FC":
-        e += 1
-    if e < n and p.text[e] == "FC":
-        return e + 1, p.text[i:e + 1]
-    return None
-
-
-# What may stand between "đội tuyển" and the country: "đội tuyển nữ Việt Nam", "ĐT futsal Iraq"
-_TEAM_KINDS = sorted([("bóng", "đá", "nữ"), ("bóng", "chuyền", "nữ"), ("bóng", "chuyền"), ("bóng", "đá"),
-                      ("futsal", "nữ"), ("futsal",), ("nữ",), ("trẻ",), ("quốc", "gia")],
-                     key=len, reverse=True)
-
-
-def _national_team(p: _Para, i: int):
-    """National sides and football federations named by their country, as sports pages
-    write them: "đội tuyển Thái Lan", "tuyển Việt Nam", "ĐT futsal Iraq", "LĐBĐ Malaysia"."""
-    k, n = p.key, p.n
-    if p.text[i] == "LĐBĐ":
-        e, parts = i + 1, ["Liên", "đoàn", "Bóng", "đá"]
-    elif k[i] == "đội" and i + 1 < n and k[i + 1] == "tuyển":
-        e, parts = i + 2, ["Đội", "tuyển"]
-    elif k[i] == "tuyển" or p.text[i] == "ĐT":
-        e, parts = i + 1, ["Đội", "tuyển"]
-    else:
-        return None
-    if parts[0] == "Đội":
-        for kind in _TEAM_KINDS:
-            if tuple(k[e:e + len(kind)]) == kind and all(p.cap[x] == 0 for x in range(e, e + len(kind))):
-                parts = parts + p.text[e:e + len(kind)]
-                e += len(kind)
-                break
-    if e < n and parts == ["Đội", "tuyển"] and p.text[e][0] == "U":
-        return _u_team(p, e)  # "Đội tuyển U23 Việt Nam" is "U23 Việt Nam"
-    if e >= n or p.cap[e] != 1 or k[e] not in _PLACE_FIRST:
-        return None
-    m = _match(k, e, n, _PLACES_D, _PLACE_MAX)
-    # the place must end the name: "tuyển Việt Nam Airlines" is something else
-    if m is None or (e + m[0] < n and p.cap[e + m[0]] == 1):
-        return None
-    return e + m[0], parts + p.text[e:e + m[0]]
-
-
-def _match_fixed(p: _Para, i: int):
-    if p.text[i] not in _FIXED_FIRST:
-        return None
-    for L in range(min(_FIXED_MAX, p.n - i), 0, -1):
-        v = _FIXED.get(tuple(p.text[i:i + L]))
-        if v is not None:
-            e = i + L
-            if e < p.n and p.cont[e] and p.cap[e] == 0:
-                return None
-            return L, v
-    return None
-
-
-def _find_agencies(p: _Para, used: list[bool], found: list):
-    """Append (kind, _Org-or-text) records in order of mention."""
+def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False):
+    """Append (kind, _Org-or-text) records in order of mention; in a sports story (`sports`)
+    places that stand for sides too."""
     n = p.n
     i = 0
     while i < n:
@@ -126,7 +31,8 @@ def _find_agencies(p: _Para, used: list[bool], found: list):
         k = p.key[i]
         # sides: "đội tuyển Thái Lan", "LĐBĐ Malaysia", "U23 Việt Nam"
         side = (_national_team(p, i) if k in ("đội", "tuyển", "đt", "lđbđ")
-                else _u_team(p, i) if c and p.text[i][0] == "U" else None) or (_fc_club(p, i) if c else None)
+                else _u_team(p, i) if c and p.text[i][0] == "U" else None) or (_fc_club(p, i) if c else None) \
+            or (_place_side(p, i) if sports and c else None)
         if side:
             e, parts = side
             for x in range(i, e):

@@ -16,6 +16,7 @@ from .persons import _find_persons, _resolve_persons
 from .places import _count_local_places, _count_place, _count_places
 from . import tagger
 from .lineups import lineup_names
+from .sides import is_sports_story
 from .lexicon import _LEX_SYLL, _SURNAMES, _key
 from .persons import _Mention
 from .tokens import _build_para, _clean_input, _is_caps_para
@@ -98,6 +99,7 @@ def _rule_pass(title: str, body: str, tokens) -> _RulePass:
     """The rules over each paragraph (title first): agencies, place counts, persons."""
     r = _RulePass([], {}, {}, [], [])
     raw = title + "\n" + body
+    sports = is_sports_story(raw)
     total = 0
     for pi, toks in enumerate(tokens):
         if not toks or not isinstance(toks, (list, tuple)):
@@ -123,7 +125,7 @@ def _rule_pass(title: str, body: str, tokens) -> _RulePass:
             continue
         used = [False] * p.n
         fa: list = []
-        _find_agencies(p, used, fa)
+        _find_agencies(p, used, fa, sports)
         for kind, o in fa:
             r.found.append((pi, kind, o))
             if kind == "chain":

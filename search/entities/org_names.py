@@ -8,7 +8,7 @@ whole-article decisions are left to ``agencies``.
 """
 from __future__ import annotations
 
-from .lexicon import (_FIXED_FIRST, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
+from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
                       _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
                       _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _syll_split)
 from .places import _match_level, _person_like_at, _place_after
@@ -370,3 +370,17 @@ def _ends_with_place(p: _Para, a: int, j: int) -> bool:
         if j - L >= a and tuple(p.key[j - L:j]) in _PLACES:
             return True
     return False
+
+
+def _match_fixed(p: _Para, i: int):
+    """A fixed name as written at i ("Quốc hội", "UEFA", known_orgs.txt) -> (length, canonical)."""
+    if p.text[i] not in _FIXED_FIRST:
+        return None
+    for L in range(min(_FIXED_MAX, p.n - i), 0, -1):
+        v = _FIXED.get(tuple(p.text[i:i + L]))
+        if v is not None:
+            e = i + L
+            if e < p.n and p.cont[e] and p.cap[e] == 0:
+                return None
+            return L, v
+    return None
