@@ -189,15 +189,16 @@ def _complete(o: _Org, prov_counts: dict, local_counts: dict | None = None):
 
 def _assemble_agencies(found, prov_counts, excluded, local_counts=None) -> list[str]:
     out: list[str] = []
-    seen = set()
+    mentions: dict[str, int] = {}
 
     def add(text):
         if not text:
             return
         c = canonical_agency(text)
-        if c and c.lower() not in seen and c.lower() not in excluded and c not in _NOT_AGENCIES:
-            seen.add(c.lower())
-            out.append(c)
+        if c and c not in _NOT_AGENCIES:
+            if c.lower() not in mentions:
+                out.append(c)
+            mentions[c.lower()] = mentions.get(c.lower(), 0) + 1
 
     # a unique police body of the province, to attach "Phòng Cảnh sát ..." to
     police = set()
@@ -233,4 +234,5 @@ def _assemble_agencies(found, prov_counts, excluded, local_counts=None) -> list[
             elif len(parts) <= 2:
                 continue
         add(_join(parts))
-    return out
+    # a body named in a credit ("Ảnh: Bộ Quốc phòng Nga") is left out unless the story names it again
+    return [c for c in out if c.lower() not in excluded or mentions[c.lower()] > 1]
