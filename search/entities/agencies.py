@@ -10,7 +10,7 @@ sub-units to a unique parent, and assembles the deduplicated canonical values.
 from __future__ import annotations
 
 from .canonical import canonical_agency
-from .lexicon import (_FOREIGN_ORG_WORDS, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
+from .lexicon import (_FOREIGN_ORG_WORDS, _FUNC, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
                       _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _key, _syll_split)
 from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
@@ -40,6 +40,11 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
             found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
             i = e
             continue
+        if k == "các" and i + 2 < n:
+            e = _plural_list(p, i, used, found)
+            if e > i:
+                i = e
+                continue
         if c == 0 and k not in _LC_FIRST:
             i += 1
             continue
@@ -115,6 +120,42 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                 o.parts = o.parts + ([nxt.level] if nxt.level else []) + list(nxt.place)
                 o.place, o.level, o.parse = nxt.place, nxt.level, "local"
         i = e
+
+
+# "các bệnh viện: Nhân dân 115, Nhân dân Gia Định": a plural head before a list of names
+_PLURAL_HEADS = {("bệnh", "viện"): ["Bệnh", "viện"], ("ngân", "hàng"): ["Ngân", "hàng"],
+                 ("công", "ty"): ["Công", "ty"], ("tập", "đoàn"): ["Tập", "đoàn"]}
+
+
+def _plural_list(p: _Para, i: int, used: list, found: list) -> int:
+    """Bodies listed after "các <head>[:]", each with the head -> the list's end (i if none)."""
+    n = p.n
+    head = _PLURAL_HEADS.get(tuple(p.key[i + 1:i + 3]))
+    if head is None or p.cap[i + 1]:
+        return i
+    j = i + 3
+    if j < n and p.text[j] == ":":
+        j += 1
+    members = []
+    while j < n and p.cap[j] and p.key[j] not in _FUNC:
+        a = j
+        while j < n and (p.cap[j] or (p.cont[j] and p.text[j].isalpha()) or p.text[j].isdigit()) \
+                and p.text[j] not in ("và",) and not (j > a and p.cap[j] and not p.cont[j] and p.key[j] in _FUNC):
+            j += 1
+        members.append((a, j))
+        if j + 1 < n and p.text[j] in (",", "và") and p.cap[j + 1]:
+            j += 1
+            continue
+        break
+    if len(members) < 2:
+        return i
+    for a, b in members:
+        for x in range(a, b):
+            used[x] = True
+        f = _match_fixed(p, a)  # "các ngân hàng Vietcombank, BIDV": known by their own name
+        parts = _syll_split(f[1]) if f and a + f[0] == b else head + p.text[a:b]
+        found.append(("org", _Org(a, b, parts, "fixed", frozenset())))
+    return members[-1][1]
 
 
 def _elliptical_list(p: _Para, o: _Org, e: int, used: list, found: list) -> int:
