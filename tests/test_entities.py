@@ -419,3 +419,78 @@ def test_corpus_contexts_say_what_kind_of_word_precedes_a_name():
     # the committed table, counted over the shared corpus without the annotated articles
     row = table()["rnguyễn xuân phúc"]
     assert row[KINDS.index("per")] > 10 * row[KINDS.index("place")]
+
+
+# ---------------------------------------------------------------- agencies: names that run on
+
+def test_a_lower_case_run_between_a_name_and_its_place_belongs_to_the_name():
+    e = ents("Tin", "Ban Quản lý khu kinh tế tỉnh Hà Tĩnh và Hiệp hội Doanh nghiệp vừa và nhỏ thành phố "
+                    "Hà Nội ký kết.")
+    assert e.agencies == ["Ban Quản lý khu kinh tế tỉnh Hà Tĩnh",
+                          "Hiệp hội Doanh nghiệp vừa và nhỏ thành phố Hà Nội"]
+    # a verb or a preposition in the run: the name ends before it
+    assert ents("Tin", "Bệnh viện Chợ Rẫy chuyển về tỉnh Long An ba bệnh nhân.").agencies == ["Bệnh viện Chợ Rẫy"]
+
+
+def test_numbers_after_a_name_but_not_scores():
+    e = ents("Tin", "Bộ Tư lệnh Quân khu 5, Bệnh viện Nhi đồng 1 và Đội Cảnh sát giao thông số 14 phối hợp.")
+    assert e.agencies == ["Bộ Tư lệnh Quân khu 5", "Bệnh viện Nhi đồng 1", "Đội Cảnh sát giao thông số 14"]
+    assert "CLB Đồng Nai" in ents("Bóng đá", "CLB Nam Định thắng CLB Đồng Nai 2-0.").agencies
+
+
+def test_the_place_is_written_once_in_the_canonical():
+    body = "Sở Công Thương Bắc Giang cho biết. Ông A, Phó Chủ tịch UBND tỉnh Bắc Giang, chỉ đạo."
+    assert "Sở Công Thương tỉnh Bắc Giang" in ents("Tin", body).agencies
+
+
+def test_a_person_after_a_level_is_no_city():
+    e = ents("Tin", "Chủ tịch UBND thành phố Nguyễn Đức Chung chỉ đạo. UBND thành phố Hà Nội họp.")
+    assert "Ủy ban nhân dân thành phố Nguyễn Đức Chung" not in e.agencies
+    assert "Công an phường Lý Thái Tổ" in ents("Tin", "Công an phường Lý Thái Tổ vào cuộc.").agencies
+
+
+# ---------------------------------------------------------------- agencies: no head word, or a shared one
+
+def test_a_countrys_forces_and_government_in_lower_case():
+    e = ents("Thế giới", "Vụ việc chỉ được quân đội Anh tiết lộ; không quân Mỹ và chính quyền Indonesia "
+                         "cũng lên tiếng.")
+    assert e.agencies == ["Quân đội Anh", "Không quân Mỹ", "Chính quyền Indonesia"]
+    assert ents("Mỹ", "Chính quyền Trump phản đối, chính quyền địa phương im lặng.").agencies == []
+    assert ents("Mỹ", "Máy bay đáp xuống căn cứ Không quân Andrews.").agencies == []
+
+
+def test_elliptical_lists_share_the_head_word():
+    e = ents("Thế giới", "Binh sĩ của quân đội Anh, Mỹ và Bỉ tham gia.")
+    assert e.agencies == ["Quân đội Anh", "Quân đội Mỹ", "Quân đội Bỉ"]
+    e = ents("Tin", "Các Bộ: Y tế, Công Thương, Tài chính phối hợp; các bộ Nội vụ, Tư pháp cũng vậy.")
+    assert e.agencies == ["Bộ Y tế", "Bộ Công Thương", "Bộ Tài chính", "Bộ Nội vụ", "Bộ Tư pháp"]
+    e = ents("Tin", "Cao nhất là các bệnh viện: Nhân dân 115, Nhân dân Gia Định và Đa khoa Hoàn Mỹ Sài Gòn.")
+    assert e.agencies == ["Bệnh viện Nhân dân 115", "Bệnh viện Nhân dân Gia Định", "Bệnh viện Đa khoa Hoàn Mỹ Sài Gòn"]
+
+
+def test_clubs_and_companies_known_by_a_bare_name():
+    e = ents("Bóng đá", "Họ thua Sài Gòn FC rồi bị Gangwon FC cầm chân; Stuttgart cũng thua.")
+    assert e.agencies == ["Sài Gòn FC", "Gangwon FC", "Stuttgart"]
+    assert "HOSE" in ents("Chứng khoán", "Cổ phiếu được niêm yết trên HOSE từ hôm nay.").agencies
+
+
+def test_in_a_sports_story_a_place_next_to_a_match_word_is_a_side():
+    body = ("HLV cho biết cầu thủ đã sẵn sàng cho trận gặp Jordan. Trước đó, bàn thắng muộn giúp "
+            "Việt Nam hòa Afghanistan 1-1. Tỷ số này khiến bảng đấu căng thẳng.")
+    assert {"Jordan", "Afghanistan"} <= set(ents("Bóng đá", body).agencies)
+    # not outside sport, not a region
+    assert ents("Ngoại giao", "Bộ trưởng đã gặp Jordan và các nước Trung Đông.").agencies == []
+    assert "U22 Đông Nam Á" not in ents("Bóng đá", "Giải U22 Đông Nam Á khởi tranh, U22 Việt Nam thắng.").agencies
+
+
+def test_glued_words_and_a_full_stop_after_an_acronym():
+    e = ents("Tuyển sinh", "Trường Đại học Y dược Cần Thơcông bố điểm chuẩn theo quy chế của Bộ GD-ĐT. "
+                           "Phương thức xét tuyển giữ nguyên.")
+    assert e.agencies == ["Trường Đại học Y dược Cần Thơ", "Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_body_named_in_a_credit_counts_when_the_story_names_it_again():
+    body = ("Xe tăng tiến vào thành phố. (Ảnh: Bộ Quốc phòng Nga)\n"
+            "Bộ Quốc phòng Nga hôm 9/2 công bố đoạn video.")
+    assert "Bộ Quốc phòng Nga" in ents("Nga", body).agencies
+    assert ents("Nga", "Xe tăng tiến vào thành phố. (Ảnh: Bộ Quốc phòng Nga)").agencies == []
