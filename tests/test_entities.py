@@ -494,3 +494,11 @@ def test_a_body_named_in_a_credit_counts_when_the_story_names_it_again():
             "Bộ Quốc phòng Nga hôm 9/2 công bố đoạn video.")
     assert "Bộ Quốc phòng Nga" in ents("Nga", body).agencies
     assert ents("Nga", "Xe tăng tiến vào thành phố. (Ảnh: Bộ Quốc phòng Nga)").agencies == []
+
+
+def test_a_known_organisations_name_is_cut_off_a_persons():
+    body = ("Phát ngôn viên điện Kremlin Dmitry Peskov bác bỏ thông tin. Trong khi đó, người phát ngôn "
+            "Lầu Năm Góc Jeff Davis cho biết Mỹ theo dõi sát.")
+    persons = set(ents("Nga", body).persons)
+    assert "Jeff Davis" in persons
+    assert not {"Kremlin Dmitry Peskov", "Lầu Năm Góc Jeff Davis"} & persons

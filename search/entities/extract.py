@@ -17,7 +17,7 @@ from .places import _count_local_places, _count_place, _count_places
 from . import tagger
 from .lineups import lineup_names
 from .sides import is_sports_story
-from .lexicon import _LEX_SYLL, _SURNAMES, _key
+from .lexicon import _FIXED, _FIXED_MAX, _LEX_SYLL, _SURNAMES, _key
 from .persons import _Mention
 from .tokens import _build_para, _clean_input, _is_caps_para
 
@@ -79,10 +79,31 @@ def _extract(title, body, author, tokens) -> Entities:
         # The tagger saw few names cut to initials ("Phạm S.", "Nguyễn T.X"): those the rules
         # read after a family name are kept.
         mentions = [m for m in r.mentions if _abbreviated(m.name)] + tagged
-    mentions = [m for m in mentions if m.name.lower() not in excluded]
+    mentions = [m for m in map(_without_org_names, mentions) if m is not None and m.name.lower() not in excluded]
     persons = _resolve_persons(mentions)
     persons = [x for x in persons if x.lower() not in excluded]
     return Entities(persons, agencies)
+
+
+def _without_org_names(m):
+    """A person mention with a known organisation's name cut off its ends ("Kremlin Dmitry
+    Peskov", "Lewandowski Liverpool"), or None when it is one ("Celta Vigo")."""
+    parts = m.name.split(" ")
+    if len(parts) > 1 and tuple(parts) in _FIXED:
+        return None  # a one-word club may be a player's name too ("Valencia")
+    for L in range(min(_FIXED_MAX, len(parts) - 1), 0, -1):
+        if tuple(parts[:L]) in _FIXED:
+            parts = parts[L:]
+            break
+    for L in range(min(_FIXED_MAX, len(parts) - 1), 0, -1):
+        if tuple(parts[-L:]) in _FIXED:
+            parts = parts[:-L]
+            break
+    if len(parts) == len(m.name.split(" ")):
+        return m
+    if len(parts) == 1 and len(parts[0].strip(".")) <= 1:
+        return None  # "Lockheed Martin F"
+    return _Mention(" ".join(parts), m.titled, m.vn, m.para, m.pos)
 
 
 def _abbreviated(name: str) -> bool:
