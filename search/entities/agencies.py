@@ -23,6 +23,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
     places that stand for sides too."""
     n = p.n
     i = 0
+    side_end = -2  # where the last sports side ended: a list of sides goes on after it
     while i < n:
         if used[i]:
             i += 1
@@ -32,9 +33,10 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
         # sides: "đội tuyển Thái Lan", "LĐBĐ Malaysia", "U23 Việt Nam"
         side = (_national_team(p, i) if k in ("đội", "tuyển", "đt", "lđbđ")
                 else _u_team(p, i) if c and p.text[i][0] == "U" else None) or (_fc_club(p, i) if c else None) \
-            or (_place_side(p, i) if sports and c else None)
+            or (_place_side(p, i, side_end == i - 1) if sports and c else None)
         if side:
             e, parts = side
+            side_end = e
             for x in range(i, e):
                 used[x] = True
             found.append(("org", _Org(i, e, parts, "fixed", frozenset())))

@@ -98,7 +98,8 @@ def _national_team(p: _Para, i: int):
 
 # A sports story names its sides by their places: the words before and after a place that
 # make it a side ("trận gặp Jordan", "Hải Phòng thắng Nam Định 2-0")
-_SIDE_BEFORE = {"trước", "gặp", "thắng", "hòa", "hạ", "bại", "thua", "giữa", "vs", "dập", "bẹp", "nhà"}
+_SIDE_BEFORE = {"trước", "gặp", "thắng", "hòa", "hạ", "bại", "thua", "giữa", "vs", "dập", "bẹp", "nhà", "đội",
+                "trán"}
 _SIDE_AFTER = {"thắng", "hòa", "thua", "vs", "đánh", "vùi", "vượt", "dẫn", "gặp", "hạ", "đè", "cầm"}
 _SPORT_WORDS = ("bóng đá", "cầu thủ", "HLV", "trận đấu", "bàn thắng", "tỷ số", "V-League", "World Cup",
                 "vòng loại", "đội bóng", "sân cỏ", "futsal", "tiền đạo", "thủ môn", "ghi bàn", "hiệp 1")
@@ -109,11 +110,12 @@ def is_sports_story(text: str) -> bool:
     return sum(1 for w in _SPORT_WORDS if w in text) >= 3
 
 
-def _place_side(p: _Para, i: int):
+def _place_side(p: _Para, i: int, after_side: bool = False):
     """A place standing for a side in a sports story: "trận gặp Jordan", "giữa Bồ Đào Nha
-    và Chile", "Nhật Bản dễ dàng vượt qua Afghanistan"."""
+    và Chile", "Nhật Bản dễ dàng vượt qua Afghanistan"; with after_side (a side ends just
+    before "," or "và" at i - 1) the next of a list: "chạm trán Thái Lan, Việt Nam và UAE"."""
     n = p.n
-    if p.cap[i] != 1 or p.key[i] not in _PLACE_FIRST or (i > 0 and p.cap[i - 1] == 1):
+    if not p.cap[i] or p.key[i] not in _PLACE_FIRST or (i > 0 and p.cap[i - 1] == 1):
         return None
     m = _match(p.key, i, n, _PLACES_D, _PLACE_MAX)
     if m is None or tuple(p.key[i:i + m[0]]) in _REGIONS:
@@ -125,7 +127,7 @@ def _place_side(p: _Para, i: int):
         return None  # "CLB thành phố Hồ Chí Minh" is read at its head
     before = p.key[i - 1] if i > 0 else ""
     after = p.key[e] if e < n else ""
-    side = (before in _SIDE_BEFORE or after in _SIDE_AFTER
+    side = (before in _SIDE_BEFORE or after in _SIDE_AFTER or (after_side and before in (",", "và"))
             or (e + 2 < n and p.text[e][0].isdigit() and p.text[e + 1] in ("-", "–") and p.text[e + 2][0].isdigit())
             or (before == "và" and i > 2 and p.key[i - 2] in ("thắng", "hòa", "thua")))
     if not side and before == "và":
