@@ -48,6 +48,8 @@ def _canonical(surface: str) -> str:
         sy.pop()
     if not sy:
         return ""
+    if len(sy) > 2 and sy[0] == sy[1] and sy[2][0].isupper():
+        sy.pop(0)  # "Phòng PC47" -> "Phòng Phòng Cảnh sát ..." (not "Phòng Phòng chống ma túy")
     # "HA. GL" -> "HA.GL"
     sy2: list[str] = []
     for x in sy:
