@@ -133,6 +133,8 @@ for _line in _read_lines("abbreviations.txt"):
     if "=" in _line:
         _k, _v = (x.strip() for x in _line.split("=", 1))
         _ABBR[_k.replace(" ", "")] = _syll_split(_v)
+        if "-" in _k:  # "GD–ĐT" is written with an en dash too
+            _ABBR[_k.replace(" ", "").replace("-", "–")] = _syll_split(_v)
 _ABBR_MAXLEN = max((len(k) for k in _ABBR), default=0)
 _ABBR_PREFIX = {k[:m] for k in _ABBR for m in range(1, len(k) + 1)}
 

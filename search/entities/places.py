@@ -21,6 +21,8 @@ def _match_level(p: _Para, i: int):
     k = p.key[i]
     if k in _LEVEL1:
         return (1, k) if p.cap[i] != 2 else None
+    if p.text[i] in ("P", "Q") and i + 2 < p.n and p.text[i + 1] == "." and (p.cap[i + 2] == 1 or p.text[i + 2].isdigit()):
+        return 2, ("phường" if p.text[i] == "P" else "quận")  # "UBND P.Xuân Hương", "Công an Q.1"
     if i + 1 < p.n:
         lv = _LEVELS.get((k, p.key[i + 1]))
         if lv:
