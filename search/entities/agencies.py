@@ -88,8 +88,9 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
         # "Khoa sơ sinh Bệnh viện Phụ sản Hải Phòng", "Ủy ban Kiểm tra Thị ủy Điện Bàn"
         while len(chain) < 4 and e < n:
             j = e
-            if p.text[j] in ("-", "–", ",") and j + 1 < n and "sub" in chain[-1].flags:
-                j += 1
+            if p.text[j] in ("-", "–", ",") and j + 1 < n and ("sub" in chain[-1].flags or (
+                    chain[-1].head == ["Trường"] and p.key[j + 1:j + 3] == ["đại", "học"])):
+                j += 1  # "Trường Đại học Ngoại ngữ, Đại học Quốc gia Hà Nội"
             if j < n and p.cap[j]:
                 par = _org_at(p, j)
                 if par is not None and par.parse != "bare" and "sub" not in par.flags and (

@@ -73,6 +73,10 @@ def _canonical(surface: str) -> str:
         i += 1
     sy = out
     keys = [_key(x) for x in sy]
+    # a sub-unit and its parent are one name: "Trường Đại học Ngoại ngữ, Đại học Quốc gia Hà Nội"
+    for i in range(len(sy) - 2, 0, -1):
+        if sy[i] == "," and sy[i + 1][0].isupper() and _match(keys, i + 1, len(keys), _HEADS, _HEAD_MAX):
+            del sy[i], keys[i]
     # Mặt trận Tổ quốc -> Mặt trận Tổ quốc Việt Nam
     for i in range(len(sy) - 3):
         if keys[i:i + 4] == ["mặt", "trận", "tổ", "quốc"]:

@@ -235,6 +235,11 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             if c == 1 and p.key[j] in _FUNC and p.tokcap[j] and _tok_end(p, j) == j + 1 and ntok:
                 break
             j2 = _tok_end(p, j)
+            k = j
+            while k < j2 and p.cap[k]:
+                k += 1
+            if j < k < j2 and tuple(p.key[j:k]) in _PLACES:
+                j2 = k  # pyvi glued the next words to a place: "Hà_Nội_công_bố"
             last_cap_lex = c == 2 or " ".join(p.key[j:j2]) in _LEXICON or (
                 j2 - j == 1 and p.key[j] in _LEX_SYLL and p.key[j] not in _GIVEN)
             j = j2
