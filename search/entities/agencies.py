@@ -18,6 +18,10 @@ from .sides import _fc_club, _national_team, _place_side, _u_team
 from .tokens import _join, _match, _Para
 
 
+# words after a body's name that make the whole an event or a product
+_EVENT_WORDS = {"cup", "games", "open", "awards", "award", "festival", "show", "galaxy", "series", "championship"}
+
+
 def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False):
     """Append (kind, _Org-or-text) records in order of mention; in a sports story (`sports`)
     places that stand for sides too."""
@@ -75,8 +79,9 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                     e += 1
                 for x in range(i, e):
                     used[x] = True
-                found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
-                i = e
+                if not any(x.lower() in _EVENT_WORDS for x in parts[len(_syll_split(v)):]):
+                    found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
+                i = e  # "FIFA World Cup", "Samsung Galaxy": an event or a product, not the body
                 continue
         o = _org_at(p, i)
         if o is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
                       _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
-                      _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _syll_split)
+                      _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _TITLE_MAX, _TITLES, _syll_split)
 from .places import _match_level, _person_like_at, _place_after
 from .tokens import _Para, _match, _tok_end
 
@@ -155,6 +155,13 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     if "school" in flags:
         if e >= n or not _match(p.key, e, n, _SCHOOL_KINDS, _SCHOOL_MAX):
             return None
+    if canon[0] == "Thanh" and e < n and p.key[e] in ("các", "xây", "liên"):
+        return None  # "Thanh tra các Sở ...", "thanh tra xây dựng": the work, not a body
+    if canon == ["Trung", "tâm"] and _match_level(p, e):
+        return None  # "trung tâm thành phố Đà Lạt": the city centre
+    if canon == ["Đảng"] and e < n and (p.key[e] in _FUNC or any(
+            tuple(p.key[e:e + L]) in _TITLES for L in range(1, _TITLE_MAX + 1))):
+        return None  # "Đảng Cục trưởng", "Đảng Nguồn:"
     if canon == ["Vụ"] and (e >= n or p.cap[e] != 1 or " ".join(p.key[e:_tok_end(p, e)]) not in _LEXICON):
         return None  # "Vụ Pháp chế", not "Vụ De Gea" (the De Gea affair) or "Vụ 3"
     if canon == ["Hội"] and e < n:
@@ -278,7 +285,9 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 continue
             break
         if s in ("và", "&", "-", "–") and ntok and j == last and j + 1 < n and p.cap[j + 1] \
-                and _head_at(p, j + 1) is None and not after_place:
+                and _head_at(p, j + 1) is None and not after_place \
+                and not (s == "và" and (p.text[j - 1][0].isdigit() or _ends_with_place(p, start_e, j))):
+            # (not "CLB Đồng Nai và Nam Định", "Quân khu 5 và Vòng Chung kết": two things)
             j += 1
             continue
         if s == "(" and ntok and j == last and j + 3 < n and p.cap[j + 1] == 2 and p.text[j + 2] == ")" \
