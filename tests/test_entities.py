@@ -502,3 +502,21 @@ def test_a_known_organisations_name_is_cut_off_a_persons():
     persons = set(ents("Nga", body).persons)
     assert "Jeff Davis" in persons
     assert not {"Kremlin Dmitry Peskov", "Lầu Năm Góc Jeff Davis"} & persons
+
+
+def test_police_codes_wards_and_a_university_with_its_school():
+    e = ents("Tin", "Ông A, Trưởng PC45 Công an tỉnh Tiền Giang, và UBND P.Xuân Hương cho biết.")
+    assert e.agencies == ["Phòng Cảnh sát hình sự Công an tỉnh Tiền Giang", "Ủy ban nhân dân phường Xuân Hương"]
+    e = ents("Tuyển sinh", "Trường Đại học Ngoại ngữ, Đại học Quốc gia Hà Nội công bố điểm chuẩn.")
+    assert e.agencies == ["Trường Đại học Ngoại ngữ Đại học Quốc gia Hà Nội"]
+    assert canonical_agency("Phòng Phòng Cảnh sát hình sự Công an tỉnh Bến Tre") == \
+        "Phòng Cảnh sát hình sự Công an tỉnh Bến Tre"
+    assert canonical_agency("Phòng Phòng chống ma túy") == "Phòng Phòng chống ma túy"
+
+
+def test_events_products_and_places_named_after_a_body_are_not_bodies():
+    body = ("FIFA World Cup sắp khởi tranh. Chiếc Samsung Galaxy mới ra mắt ở trung tâm thành phố Đà Lạt; "
+            "thanh tra các Sở vào cuộc. Tây Ban Nha giảm thuế.")
+    assert ents("Tin", body).agencies == []
+    e = ents("Bóng đá", "HLV cho biết CLB Đồng Nai và Nam Định đều thắng.")
+    assert "CLB Đồng Nai" in e.agencies and "CLB Đồng Nai và Nam Định" not in e.agencies
