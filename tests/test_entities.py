@@ -339,7 +339,7 @@ def test_dev_split_scores_hold_a_floor():
     dev = [a for a in map(json.loads, SPANS.open(encoding="utf-8")) if a["split"] == "dev"]
     assert len(dev) >= 50
     assert _lenient_f1("persons", "PER", dev) >= 0.88   # 0.925 when written (0.914 before corpus contexts)
-    assert _lenient_f1("agencies", "ORG", dev) >= 0.65  # 0.709 when written
+    assert _lenient_f1("agencies", "ORG", dev) >= 0.72  # 0.762 when written (0.709 in session 20)
 
 
 def test_parties_and_governments_named_after_their_head_word():
