@@ -520,3 +520,10 @@ def test_events_products_and_places_named_after_a_body_are_not_bodies():
     assert ents("Tin", body).agencies == []
     e = ents("Bóng đá", "HLV cho biết CLB Đồng Nai và Nam Định đều thắng.")
     assert "CLB Đồng Nai" in e.agencies and "CLB Đồng Nai và Nam Định" not in e.agencies
+
+
+def test_bodies_opened_by_a_weak_head_word():
+    e = ents("Thế giới", "Cơ quan Thống kê Canada và Tổ chức Di trú Quốc tế công bố số liệu.")
+    assert e.agencies == ["Cơ quan Thống kê Canada", "Tổ chức Di trú Quốc tế"]
+    # the verb "tổ chức" and the generic "cơ quan chức năng" are no bodies
+    assert ents("Tin", "Tổ chức Lễ hội hoa là dịp vui; cơ quan chức năng vào cuộc.").agencies == []

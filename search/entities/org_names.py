@@ -37,6 +37,10 @@ _COUNTRY_HEADS = {"quân đội", "chính phủ", "nội các", "không quân", 
 _LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ"}
 
 
+# what "Tổ chức" (to organise) is often followed by as a verb: "Tổ chức Lễ hội", "Tổ chức Giải"
+_EVENT_FIRST = {"lễ", "hội", "giải", "cuộc", "chương", "tuần", "ngày", "đêm", "lớp", "khóa", "buổi", "đoàn", "đại"}
+
+
 def _head_at(p: _Para, i: int):
     if p.key[i] not in _HEAD_FIRST or (i > 0 and p.cont[i] and p.cap[i] == 0):
         return None
@@ -162,6 +166,10 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     if canon == ["Đảng"] and e < n and (p.key[e] in _FUNC or any(
             tuple(p.key[e:e + L]) in _TITLES for L in range(1, _TITLE_MAX + 1))):
         return None  # "Đảng Cục trưởng", "Đảng Nguồn:"
+    if canon in (["Cơ", "quan"], ["Tổ", "chức"], ["Diễn", "đàn"]) and (
+            e >= n or p.cap[e] != 1 or p.key[e] in _EVENT_FIRST or _head_at(p, e) is not None
+            or " ".join(p.key[e:_tok_end(p, e)]) not in _LEXICON):
+        return None  # "Cơ quan Thống kê Canada", "Tổ chức Di trú Quốc tế"; not "Tổ chức Lễ hội ..."
     if canon == ["Vụ"] and (e >= n or p.cap[e] != 1 or " ".join(p.key[e:_tok_end(p, e)]) not in _LEXICON):
         return None  # "Vụ Pháp chế", not "Vụ De Gea" (the De Gea affair) or "Vụ 3"
     if canon == ["Hội"] and e < n:
