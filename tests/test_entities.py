@@ -527,3 +527,10 @@ def test_bodies_opened_by_a_weak_head_word():
     assert e.agencies == ["Cơ quan Thống kê Canada", "Tổ chức Di trú Quốc tế"]
     # the verb "tổ chức" and the generic "cơ quan chức năng" are no bodies
     assert ents("Tin", "Tổ chức Lễ hội hoa là dịp vui; cơ quan chức năng vào cuộc.").agencies == []
+
+
+def test_schools_and_local_bodies_in_lower_case():
+    e = ents("Giáo dục", "Phụ huynh chờ trước cổng trường mầm non Hạnh Thông Tây; công an Hà Tĩnh "
+                         "và bộ đội biên phòng Quảng Ninh phối hợp.")
+    assert e.agencies == ["Trường mầm non Hạnh Thông Tây", "Công an tỉnh Hà Tĩnh", "Bộ đội Biên phòng tỉnh Quảng Ninh"]
+    assert ents("Giáo dục", "Trường đại học Anh sơ tán; nhiều trường đại học Mỹ tuyển sinh.").agencies == []

@@ -34,7 +34,7 @@ _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công 
 # quyền Mỹ" ("Chính quyền" only so: not "Chính quyền Trump")
 _COUNTRY_HEADS = {"quân đội", "chính phủ", "nội các", "không quân", "hải quân", "lục quân", "chính quyền"}
 
-_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ"}
+_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ", "trường"}
 
 
 # what "Tổ chức" (to organise) is often followed by as a verb: "Tổ chức Lễ hội", "Tổ chức Giải"
@@ -69,10 +69,20 @@ def _head_at(p: _Para, i: int):
         return None  # "căn cứ không quân Andrews" is a place
     if p.cap[i] == 0:
         if parse == "local":
-            # "công an xã Tân Lộc"; a bare "công an xã" only if the article names its xã
-            # (completed later, or dropped)
-            if not _match_level(p, e):
+            # "công an xã Tân Lộc", "công an Hà Tĩnh"; a bare "công an xã" only if the article
+            # names its xã (completed later, or dropped)
+            if not _match_level(p, e) and not (e < p.n and p.cap[e] == 1 and _match(p.key, e, p.n, _PROV, 5)):
                 return None
+        elif head == "trường" and e < p.n:
+            # "trường mầm non Hạnh Thông Tây", "trường THPT Lê Quý Đôn": a kind of school, then a name
+            mk = _match(p.key, e, p.n, _SCHOOL_KINDS, _SCHOOL_MAX)
+            k = e + mk[0] if mk else e
+            while mk and k < p.n and p.cap[k] == 0 and p.key[k] in ("chuyên", "dân", "lập", "bán", "trú"):
+                k += 1
+            if not mk or k >= p.n or p.cap[k] == 0 or p.key[k] in _FUNC:
+                return None
+            if _country_only(p, k):
+                return None  # "các trường đại học Mỹ": a country's schools
         elif head in _LC_HEADS and e < p.n:
             if p.cap[e] == 0 and not (p.text[e].isdigit() and canon[0] == "Bệnh"):
                 return None
@@ -217,6 +227,14 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     ntok = 0          # name words read
     after_place = False
     level = place = None
+    if "school" in flags and p.cap[e] == 0:
+        mk = _match(p.key, e, n, _SCHOOL_KINDS, _SCHOOL_MAX)  # "trường mầm non Hạnh Thông Tây"
+        j = e + mk[0]
+        while j < n and p.cap[j] == 0 and p.key[j] in ("chuyên", "dân", "lập", "bán", "trú"):
+            j += 1
+        if j >= n or p.cap[j] == 0 or _country_only(p, j):
+            return None
+        last = j
     while j < n:
         c = p.cap[j]
         s = p.text[j]
@@ -384,6 +402,12 @@ def _run_to_place(p: _Para, j: int, limit: int = 8):
     if k > j and k < n and p.cap[k] == 1 and not p.cont[k] and _match(p.key, k, n, _PROV, 5):
         return k
     return None
+
+
+def _country_only(p: _Para, k: int) -> bool:
+    """Is the capitalised name at k just a place ("Mỹ" in "trường đại học Mỹ")?"""
+    m = _match(p.key, k, p.n, _PLACES_D, _PLACE_MAX)
+    return bool(m) and (k + m[0] >= p.n or p.cap[k + m[0]] == 0)
 
 
 def _ends_with_place(p: _Para, a: int, j: int) -> bool:
