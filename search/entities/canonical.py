@@ -93,6 +93,8 @@ def _canonical(surface: str) -> str:
             keys[:L] = ["clb"]
         else:
             sy[:L] = canon
+        if keys[L:L + 2] == ["cảnh", "sát"]:
+            sy[L] = "Cảnh"  # "Phòng cảnh sát hình sự" is "Phòng Cảnh sát hình sự"
     elif sy[0][0].islower():
         sy[0] = sy[0][0].upper() + sy[0][1:]
     # administrative levels in lower case before a place
