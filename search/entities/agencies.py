@@ -103,7 +103,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                     j = close + 1 + (close + 2 < n and p.text[close + 1] == ",")
             if j < n and p.cap[j]:
                 par = _org_at(p, j)
-                if par is not None and par.parse != "bare" and "sub" not in par.flags and (
+                if par is not None and par.parse != "bare" and "sub" not in par.flags and par.head != ["Trường"] and (
                         chain[-1].parse not in ("local", "party", "ministry") or "sub" in chain[-1].flags
                         or chain[-1].place is None):
                     if chain[-1].parse in ("local", "party") and chain[-1].place is not None:

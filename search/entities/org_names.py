@@ -125,6 +125,10 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     e = i + L
     parts = list(canon)
     if parse == "fixed":
+        r = _read_place(p, e) if e < n and p.cap[e] == 0 else None
+        if r is not None and r[1] and r[2]:
+            # "Kho bạc Nhà nước tỉnh Phú Yên": a national body's branch, with its level and place
+            return _Org(i, r[0], parts + [r[1]] + list(r[2]), parse, flags, r[1], r[2], head=canon)
         return _Org(i, e, parts, parse, flags, head=canon)
     if parse in ("local", "party"):
         if e + 1 < n and p.key[e] == "việt" and p.key[e + 1] == "nam" and canon[-1] in ("quốc", "Quốc", "MTTQ"):
