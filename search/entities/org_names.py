@@ -425,6 +425,13 @@ def _ends_with_place(p: _Para, a: int, j: int) -> bool:
 def _match_fixed(p: _Para, i: int):
     """A fixed name as written at i ("Quốc hội", "UEFA", known_orgs.txt) -> (length, canonical)."""
     if p.text[i] not in _FIXED_FIRST:
+        t = p.text[i]
+        if t.endswith(".") and t[:-1] in _FIXED_FIRST:
+            # "trên HOSE." at a sentence's end (pyvi keeps the stop); "SHB. Đà Nẵng" a club
+            for L in range(min(_FIXED_MAX, p.n - i), 0, -1):
+                v = _FIXED.get((t[:-1],) + tuple(p.text[i + 1:i + L]))
+                if v is not None:
+                    return L, v
         return None
     for L in range(min(_FIXED_MAX, p.n - i), 0, -1):
         v = _FIXED.get(tuple(p.text[i:i + L]))
