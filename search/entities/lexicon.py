@@ -94,7 +94,7 @@ for _line in _read_lines("provinces.txt"):
     _canon = _parts[0]
     _level = _parts[1] if len(_parts) > 1 and _parts[1] else "tỉnh"
     _vars = [_canon] + [v.strip() for v in (_parts[2].split(",") if len(_parts) > 2 else []) if v.strip()]
-    for _v in _vars:
+    for _v in _vars + [v.replace("-", "–") for v in _vars if "-" in v]:  # "Bà Rịa – Vũng Tàu" too
         _PROV[_keys(_v)] = (_canon, _level)
 _PROV_FIRST = {k[0] for k in _PROV}
 

@@ -285,7 +285,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             continue
         if s[0].isdigit():
             score = j + 2 < n and p.text[j + 1] in ("-", ":", "–") and p.text[j + 2][0].isdigit()  # "2-0"
-            if len(s) <= 4 and s.isdigit() and j == last and not score and (
+            year = len(s) == 4 and s[:2] in ("19", "20")  # "Bệnh viện 1979": a year
+            if len(s) <= 4 and s.isdigit() and j == last and not score and not year and (
                     ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)
                     or (len(s) <= 3 and not after_place and not p.text[j - 1][0].isdigit())):
                 # "Bệnh viện 108", "Quân khu 5", "Bệnh viện Nhi đồng 1"
@@ -340,8 +341,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                     j = last = k  # "Ban Quản lý khu kinh tế | tỉnh Hà Tĩnh": the place is read next
                     ntok += 1
                     last_cap_lex = True
-                    if p.cap[k] == 1:  # a province with no level: "... nhân văn Hà Nội"
-                        m = _match(p.key, k, n, _PROV, 5)
+                    if p.cap[k] == 1:  # a province or a country with no level: "... nhân văn Hà Nội"
+                        m = _match(p.key, k, n, _PROV, 5) or _match(p.key, k, n, _PLACES_D, _PLACE_MAX)
                         place = p.text[k:k + m[0]]
                         j = last = k + m[0]
                         after_place = True
@@ -383,6 +384,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 parts.append(p.text[k])
     else:
         parts += p.text[start_e:e]
+    if len(parts) - len(canon) >= 2 and len(parts[-1]) == 1 and parts[-1].isupper():
+        return None  # "Công ty Vận tải A": a body the story leaves anonymous (not "Bệnh viện K")
     return _Org(i, e, parts, "name", flags, level, place, head=canon)
 
 
@@ -403,8 +406,9 @@ def _run_to_place(p: _Para, j: int, limit: int = 8):
                 tuple(p.key[a:a + 2]) in _NOT_ORG_WORDS for a in range(k, e - 1)):
             return None
         k = e
-    if k > j and k < n and p.cap[k] == 1 and not p.cont[k] and _match(p.key, k, n, _PROV, 5):
-        return k
+    if k > j and k < n and p.cap[k] == 1 and not p.cont[k] and (
+            _match(p.key, k, n, _PROV, 5) or _country_only(p, k)):
+        return k  # "... nhân văn Hà Nội", "Công ty CP thanh toán quốc gia Việt Nam"
     return None
 
 
