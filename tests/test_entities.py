@@ -534,3 +534,10 @@ def test_schools_and_local_bodies_in_lower_case():
                          "và bộ đội biên phòng Quảng Ninh phối hợp.")
     assert e.agencies == ["Trường mầm non Hạnh Thông Tây", "Công an tỉnh Hà Tĩnh", "Bộ đội Biên phòng tỉnh Quảng Ninh"]
     assert ents("Giáo dục", "Trường đại học Anh sơ tán; nhiều trường đại học Mỹ tuyển sinh.").agencies == []
+
+
+def test_a_counted_list_of_schools_shares_the_kind():
+    e = ents("Tuyển sinh", "Học sinh thi vào 4 trường THPT chuyên: Hà Nội - Amsterdam, Nguyễn Huệ, Chu Văn An, Sơn Tây.")
+    assert e.agencies == ["Trường THPT chuyên Hà Nội - Amsterdam", "Trường THPT chuyên Nguyễn Huệ",
+                          "Trường THPT chuyên Chu Văn An", "Trường THPT chuyên Sơn Tây"]
+    assert ents("Tin", "Công ty Vận tải A và Công ty Vận tải B ký hợp đồng; Bệnh viện K tiếp nhận.").agencies == ["Bệnh viện K"]

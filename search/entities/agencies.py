@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .canonical import canonical_agency
 from .lexicon import (_FOREIGN_ORG_WORDS, _FUNC, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
+                      _SCHOOL_KINDS, _SCHOOL_MAX,
                       _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _key, _syll_split)
 from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
@@ -46,7 +47,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
             found.append(("org", _Org(i, e, parts, "fixed", frozenset())))
             i = e
             continue
-        if k == "các" and i + 2 < n:
+        if (k == "các" or p.text[i].isdigit()) and i + 2 < n:
             e = _plural_list(p, i, used, found)
             if e > i:
                 i = e
@@ -144,17 +145,26 @@ def _plural_list(p: _Para, i: int, used: list, found: list) -> int:
     """Bodies listed after "các <head>[:]", each with the head -> the list's end (i if none)."""
     n = p.n
     head = _PLURAL_HEADS.get(tuple(p.key[i + 1:i + 3]))
+    j = i + 3
+    if head is None and p.key[i + 1] == "trường":
+        # "4 trường THPT chuyên: Hà Nội - Amsterdam, Nguyễn Huệ": the kind of school is shared too
+        mk = _match(p.key, i + 2, n, _SCHOOL_KINDS, _SCHOOL_MAX)
+        if mk:
+            j = i + 2 + mk[0]
+            while j < n and p.key[j] in ("chuyên", "công", "lập") and p.cap[j] == 0:
+                j += 1
+            head = ["Trường"] + p.text[i + 2:j]
     if head is None or p.cap[i + 1]:
         return i
-    j = i + 3
     if j < n and p.text[j] == ":":
         j += 1
     members = []
     while j < n and p.cap[j] and p.key[j] not in _FUNC:
         a = j
-        while j < n and (p.cap[j] or (p.cont[j] and p.text[j].isalpha()) or p.text[j].isdigit()) \
+        while j < n and (p.cap[j] or (p.cont[j] and p.text[j].isalpha()) or p.text[j].isdigit()
+                         or (p.text[j] in ("-", "–") and j > a and j + 1 < n and p.cap[j + 1])) \
                 and p.text[j] not in ("và",) and not (j > a and p.cap[j] and not p.cont[j] and p.key[j] in _FUNC):
-            j += 1
+            j += 1  # ("Hà Nội - Amsterdam" is one member)
         members.append((a, j))
         if j + 1 < n and p.text[j] in (",", "và") and p.cap[j + 1]:
             j += 1
