@@ -48,8 +48,10 @@ def _canonical(surface: str) -> str:
         sy.pop()
     if not sy:
         return ""
-    if len(sy) > 2 and sy[0] == sy[1] and sy[2][0].isupper():
-        sy.pop(0)  # "Phòng PC47" -> "Phòng Phòng Cảnh sát ..." (not "Phòng Phòng chống ma túy")
+    for L in (3, 2, 1):  # "Phòng PC47" -> "Phòng Phòng Cảnh sát ...", "Công an huyện Công an huyện X"
+        if len(sy) > 2 * L and sy[:L] == sy[L:2 * L] and sy[2 * L][0].isupper():
+            del sy[:L]  # (not "Phòng Phòng chống ma túy")
+            break
     # "HA. GL" -> "HA.GL"
     sy2: list[str] = []
     for x in sy:

@@ -34,7 +34,7 @@ _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công 
 # quyền Mỹ" ("Chính quyền" only so: not "Chính quyền Trump")
 _COUNTRY_HEADS = {"quân đội", "chính phủ", "nội các", "không quân", "hải quân", "lục quân", "chính quyền"}
 
-_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ", "trường"}
+_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ", "trường", "đoàn"}
 
 
 # what "Tổ chức" (to organise) is often followed by as a verb: "Tổ chức Lễ hội", "Tổ chức Giải"
@@ -126,6 +126,11 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     parts = list(canon)
     if parse == "fixed":
         r = _read_place(p, e) if e < n and p.cap[e] == 0 else None
+        if r is not None and r[1] and r[2] and canon == ["Quốc", "hội"]:
+            if i < 2 or p.key[i - 2:i] != ["đại", "biểu"]:
+                r = None  # "Quốc hội tỉnh X" is no body
+            else:  # "Trưởng đoàn đại biểu Quốc hội tỉnh Đồng Nai"
+                parts = ["Đoàn", "đại", "biểu"] + parts
         if r is not None and r[1] and r[2]:
             # "Kho bạc Nhà nước tỉnh Phú Yên": a national body's branch, with its level and place
             return _Org(i, r[0], parts + [r[1]] + list(r[2]), parse, flags, r[1], r[2], head=canon)
@@ -184,6 +189,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
             e >= n or p.cap[e] != 1 or p.key[e] in _EVENT_FIRST or _head_at(p, e) is not None
             or " ".join(p.key[e:_tok_end(p, e)]) not in _LEXICON):
         return None  # "Cơ quan Thống kê Canada", "Tổ chức Di trú Quốc tế"; not "Tổ chức Lễ hội ..."
+    if canon == ["Bộ"] and e < n and p.key[e] == "luật":
+        return None  # "Bộ luật hình sự": a code of law
     if canon == ["Vụ"] and (e >= n or p.cap[e] != 1 or " ".join(p.key[e:_tok_end(p, e)]) not in _LEXICON):
         return None  # "Vụ Pháp chế", not "Vụ De Gea" (the De Gea affair) or "Vụ 3"
     if canon == ["Hội"] and e < n:
@@ -386,6 +393,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         parts += p.text[start_e:e]
     if len(parts) - len(canon) >= 2 and len(parts[-1]) == 1 and parts[-1].isupper():
         return None  # "Công ty Vận tải A": a body the story leaves anonymous (not "Bệnh viện K")
+    if sum(1 for x in parts if len(x) <= 2 and x.isupper()) >= 3:
+        return None  # "Đội Tr T H B BT BB": a table's header row
     return _Org(i, e, parts, "name", flags, level, place, head=canon)
 
 
