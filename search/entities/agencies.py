@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from .canonical import canonical_agency
 from .lexicon import (_FOREIGN_ORG_WORDS, _FUNC, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
-                      _SCHOOL_KINDS, _SCHOOL_MAX,
                       _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _key, _syll_split)
-from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at
+from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at, _school_name_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
 from .sides import _fc_club, _national_team, _place_side, _u_team
 from .tokens import _join, _match, _Para
@@ -148,11 +147,9 @@ def _plural_list(p: _Para, i: int, used: list, found: list) -> int:
     j = i + 3
     if head is None and p.key[i + 1] == "trường":
         # "4 trường THPT chuyên: Hà Nội - Amsterdam, Nguyễn Huệ": the kind of school is shared too
-        mk = _match(p.key, i + 2, n, _SCHOOL_KINDS, _SCHOOL_MAX)
-        if mk:
-            j = i + 2 + mk[0]
-            while j < n and p.key[j] in ("chuyên", "công", "lập") and p.cap[j] == 0:
-                j += 1
+        k = _school_name_at(p, i + 2)
+        if k is not None:
+            j = k
             head = ["Trường"] + p.text[i + 2:j]
     if head is None or p.cap[i + 1]:
         return i

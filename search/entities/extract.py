@@ -88,7 +88,7 @@ def _extract(title, body, author, tokens) -> Entities:
 def _without_org_names(m):
     """A person mention with a known organisation's name cut off its ends ("Kremlin Dmitry
     Peskov", "Lewandowski Liverpool"), or None when it is one ("Celta Vigo")."""
-    parts = m.name.split(" ")
+    parts = words = m.name.split(" ")
     if len(parts) > 1 and tuple(parts) in _FIXED:
         return None  # a one-word club may be a player's name too ("Valencia")
     for L in range(min(_FIXED_MAX, len(parts) - 1), 0, -1):
@@ -99,7 +99,7 @@ def _without_org_names(m):
         if tuple(parts[-L:]) in _FIXED:
             parts = parts[:-L]
             break
-    if len(parts) == len(m.name.split(" ")):
+    if len(parts) == len(words):
         return m
     if len(parts) == 1 and len(parts[0].strip(".")) <= 1:
         return None  # "Lockheed Martin F"

@@ -8,7 +8,8 @@ whole-article decisions are left to ``agencies``.
 """
 from __future__ import annotations
 
-from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS, _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
+from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS,
+                      _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
                       _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
                       _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _TITLE_MAX, _TITLES, _syll_split)
 from .places import _match_level, _person_like_at, _place_after
@@ -75,11 +76,8 @@ def _head_at(p: _Para, i: int):
                 return None
         elif head == "trường" and e < p.n:
             # "trường mầm non Hạnh Thông Tây", "trường THPT Lê Quý Đôn": a kind of school, then a name
-            mk = _match(p.key, e, p.n, _SCHOOL_KINDS, _SCHOOL_MAX)
-            k = e + mk[0] if mk else e
-            while mk and k < p.n and p.cap[k] == 0 and p.key[k] in ("chuyên", "dân", "lập", "bán", "trú"):
-                k += 1
-            if not mk or k >= p.n or p.cap[k] == 0 or p.key[k] in _FUNC:
+            k = _school_name_at(p, e)
+            if k is None or k >= p.n or p.cap[k] == 0 or p.key[k] in _FUNC:
                 return None
             if _country_only(p, k):
                 return None  # "các trường đại học Mỹ": a country's schools
@@ -126,11 +124,6 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     parts = list(canon)
     if parse == "fixed":
         r = _read_place(p, e) if e < n and p.cap[e] == 0 else None
-        if r is not None and r[1] and r[2] and canon == ["Quốc", "hội"]:
-            if i < 2 or p.key[i - 2:i] != ["đại", "biểu"]:
-                r = None  # "Quốc hội tỉnh X" is no body
-            else:  # "Trưởng đoàn đại biểu Quốc hội tỉnh Đồng Nai"
-                parts = ["Đoàn", "đại", "biểu"] + parts
         if r is not None and r[1] and r[2]:
             # "Kho bạc Nhà nước tỉnh Phú Yên": a national body's branch, with its level and place
             return _Org(i, r[0], parts + [r[1]] + list(r[2]), parse, flags, r[1], r[2], head=canon)
@@ -239,10 +232,7 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     after_place = False
     level = place = None
     if "school" in flags and p.cap[e] == 0:
-        mk = _match(p.key, e, n, _SCHOOL_KINDS, _SCHOOL_MAX)  # "trường mầm non Hạnh Thông Tây"
-        j = e + mk[0]
-        while j < n and p.cap[j] == 0 and p.key[j] in ("chuyên", "dân", "lập", "bán", "trú"):
-            j += 1
+        j = _school_name_at(p, e)  # "trường mầm non Hạnh Thông Tây"
         if j >= n or p.cap[j] == 0 or _country_only(p, j):
             return None
         last = j
@@ -419,6 +409,22 @@ def _run_to_place(p: _Para, j: int, limit: int = 8):
             _match(p.key, k, n, _PROV, 5) or _country_only(p, k)):
         return k  # "... nhân văn Hà Nội", "Công ty CP thanh toán quốc gia Việt Nam"
     return None
+
+
+# words between a kind of school and its name: "trường THPT chuyên", "trường mầm non dân lập"
+_SCHOOL_QUALIFIERS = {"chuyên", "công", "dân", "lập", "bán", "trú"}
+
+
+def _school_name_at(p: _Para, e: int):
+    """Where a school's name begins after its kind and qualifiers at e ("THPT chuyên |
+    Nguyễn Huệ") -> index, or None when no kind of school stands at e."""
+    mk = _match(p.key, e, p.n, _SCHOOL_KINDS, _SCHOOL_MAX)
+    if not mk:
+        return None
+    k = e + mk[0]
+    while k < p.n and p.cap[k] == 0 and p.key[k] in _SCHOOL_QUALIFIERS:
+        k += 1
+    return k
 
 
 def _country_only(p: _Para, k: int) -> bool:
