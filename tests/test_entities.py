@@ -540,3 +540,10 @@ def test_a_counted_list_of_schools_shares_the_kind():
     assert e.agencies == ["Trường THPT chuyên Hà Nội - Amsterdam", "Trường THPT chuyên Nguyễn Huệ",
                           "Trường THPT chuyên Chu Văn An", "Trường THPT chuyên Sơn Tây"]
     assert ents("Tin", "Công ty Vận tải A và Công ty Vận tải B ký hợp đồng; Bệnh viện K tiếp nhận.").agencies == ["Bệnh viện K"]
+
+
+def test_a_verb_after_a_hospital_and_a_number_word_inside_a_place():
+    e = ents("Tin", "Ông được đưa vào Bệnh viện Thanh Nhàn cấp cứu; Khoa Hồi sức cấp cứu Bệnh viện Bạch Mai "
+                    "hội chẩn cùng Bệnh viện Hữu nghị Việt Nam - Cu Ba.")
+    assert e.agencies == ["Bệnh viện Thanh Nhàn", "Khoa Hồi sức cấp cứu Bệnh viện Bạch Mai",
+                          "Bệnh viện Hữu nghị Việt Nam - Cu Ba"]

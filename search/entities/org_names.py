@@ -266,7 +266,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 # "Bộ Ngoại giao Mỹ Heather Nauert": nothing after a country
                 if tuple(p.key[j - 1:j]) in _PLACES or _ends_with_place(p, start_e, j):
                     break
-            if c == 1 and p.key[j] in _FUNC and p.tokcap[j] and _tok_end(p, j) == j + 1 and ntok:
+            if c == 1 and p.key[j] in _FUNC and p.tokcap[j] and _tok_end(p, j) == j + 1 and ntok \
+                    and tuple(p.key[j - 1:j + 1]) not in _PLACES:  # "Cu Ba": a place, not "ba" (three)
                 break
             j2 = _tok_end(p, j)
             k = j
@@ -345,6 +346,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                         after_place = True
                     continue
             m = _match(p.key, j, n, _ORG_WORDS, _ORG_WORDS_MAX)
+            if m and p.cap[j - 1] and tuple(p.key[j:j + m[0]]) == ("cấp", "cứu"):
+                break  # "vào Bệnh viện Thanh Nhàn | cấp cứu": the verb (the unit is "Khoa Hồi sức cấp cứu")
             if m:
                 L2, need = m
                 k = j + L2
