@@ -547,3 +547,12 @@ def test_a_verb_after_a_hospital_and_a_number_word_inside_a_place():
                     "hội chẩn cùng Bệnh viện Hữu nghị Việt Nam - Cu Ba.")
     assert e.agencies == ["Bệnh viện Thanh Nhàn", "Khoa Hồi sức cấp cứu Bệnh viện Bạch Mai",
                           "Bệnh viện Hữu nghị Việt Nam - Cu Ba"]
+
+
+def test_a_standing_committee_and_quoc_words_inside_a_name():
+    e = ents("Tin", "Thường trực Thành ủy TP Móng Cái họp với Trường đại học Kinh tế Quốc dân; "
+                    "Phó Chủ tịch Thường trực HĐND tỉnh Đồng Nai phát biểu.")
+    assert e.agencies == ["Thường trực Thành ủy thành phố Móng Cái", "Trường Đại học Kinh tế Quốc dân",
+                          "Hội đồng nhân dân tỉnh Đồng Nai"]
+    # an acronym glued to a common word
+    assert ents("Tin", "Bộ GD-ĐTcho biết kỳ thi diễn ra.").agencies == ["Bộ Giáo dục và Đào tạo"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .canonical import canonical_agency
 from .lexicon import (_FOREIGN_ORG_WORDS, _FUNC, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
-                      _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _key, _syll_split)
+                      _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _TITLE_MAX, _TITLES, _key,
+                      _syll_split)
 from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at, _school_name_at
 from .places import LOCAL_LEVELS, _choose_local, _choose_province
 from .sides import _fc_club, _national_team, _place_side, _u_team
@@ -20,6 +21,14 @@ from .tokens import _join, _match, _Para
 
 # words after a body's name that make the whole an event or a product
 _EVENT_WORDS = {"cup", "games", "open", "awards", "award", "festival", "show", "galaxy", "series", "championship"}
+
+
+def _standing_before(p: _Para, i: int, body_has_one: bool) -> bool:
+    """"Thường trực Thành ủy", "Thường trực HĐND tỉnh", "Thường trực Chính phủ": the standing
+    committee is a body; not in a role ("Phó Chủ tịch Thường trực UBND", "Thứ trưởng Thường trực")."""
+    if not body_has_one or i < 2 or p.key[i - 2:i] != ["thường", "trực"] or not p.cap[i - 2]:
+        return False
+    return not any(tuple(p.key[i - 2 - L:i - 2]) in _TITLES for L in range(1, min(_TITLE_MAX, i - 2) + 1))
 
 
 def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False):
@@ -77,6 +86,9 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                     e += 1
                 if e < n and p.text[e] == "." and parts[-1] in ("Inc", "Corp", "Co", "Ltd"):
                     e += 1
+                if _standing_before(p, i, v == "Chính phủ"):
+                    parts = ["Thường", "trực"] + parts
+                    i -= 2
                 for x in range(i, e):
                     used[x] = True
                 if not any(x.lower() in _EVENT_WORDS for x in parts[len(_syll_split(v)):]):
@@ -120,6 +132,9 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                         e = j + f[0]
                         continue
             break
+        if _standing_before(p, i, chain[0].parse == "party" or chain[0].head[:2] == ["Hội", "đồng"]):
+            chain[0].parts = ["Thường", "trực"] + chain[0].parts
+            i = chain[0].start = i - 2
         for x in range(i, e):
             used[x] = True
         found.append(("chain", chain))

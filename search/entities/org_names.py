@@ -23,6 +23,9 @@ class _Org:
         self.parse, self.flags, self.level, self.place, self.head = parse, flags, level, place, head
 
 
+# "Quốc <word>" written with one capital inside a name
+_QUOC_TAILS = {"dân", "gia", "học", "tế", "phòng", "hội"}
+
 # organisation heads that may be written in lower case before a capitalised name
 _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công ty", "tập đoàn",
              "ngân hàng", "bệnh viện", "tiệm vàng", "khách sạn", "viện", "học viện", "hãng",
@@ -275,6 +278,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 k += 1
             if j < k < j2 and tuple(p.key[j:k]) in _PLACES:
                 j2 = k  # pyvi glued the next words to a place: "Hà_Nội_công_bố"
+            if j2 == j + 1 and j2 < n and p.key[j] == "quốc" and p.key[j2] in _QUOC_TAILS and not p.cap[j2]:
+                j2 += 1  # pyvi left "Quốc dân" apart: "Đại học Kinh tế Quốc dân", "Duma Quốc gia"
             last_cap_lex = c == 2 or " ".join(p.key[j:j2]) in _LEXICON or (
                 j2 - j == 1 and p.key[j] in _LEX_SYLL and p.key[j] not in _GIVEN)
             j = j2

@@ -58,7 +58,8 @@ def _split_glued(s: str) -> list[str]:
     k = 0
     while k < len(s) and s[k].isupper():
         k += 1
-    if 2 <= k < len(s) - 1 and s[k:].islower() and s[k:] in _LEX_SYLL and any(c in _VN_CHARS for c in s[k:]):
+    if 2 <= k < len(s) - 1 and s[k:].islower() and (
+            s[k:] in _GLUE_TAILS or s[k:] in _LEX_SYLL and any(c in _VN_CHARS for c in s[k:])):
         return [s[:k], s[k:]]  # "ĐTchủ" -> "ĐT" "chủ"
     for k in range(2, len(s) - 1):
         if s[k].isupper() and s[k - 1].islower():
