@@ -556,3 +556,13 @@ def test_a_standing_committee_and_quoc_words_inside_a_name():
                           "Hội đồng nhân dân tỉnh Đồng Nai"]
     # an acronym glued to a common word
     assert ents("Tin", "Bộ GD-ĐTcho biết kỳ thi diễn ra.").agencies == ["Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_list_of_schools_with_their_districts_between():
+    e = ents("Tuyển sinh", "Đó là các trường trung học cơ sở: Chu Văn An (quận Tây Hồ);Thanh Xuân (quận Thanh "
+                           "Xuân);Cầu Giấy, Nghĩa Tân (quận Cầu Giấy).")
+    assert e.agencies == ["Trường trung học cơ sở Chu Văn An", "Trường trung học cơ sở Thanh Xuân",
+                          "Trường trung học cơ sở Cầu Giấy", "Trường trung học cơ sở Nghĩa Tân"]
+    # a school named after its district, but not a university named after a country
+    assert ents("Tin", "Ông học Trường trung học cơ sở Cầu Giấy.").agencies == ["Trường trung học cơ sở Cầu Giấy"]
+    assert ents("Tin", "Nhiều trường đại học Mỹ tuyển sinh.").agencies == []

@@ -178,7 +178,13 @@ def _plural_list(p: _Para, i: int, used: list, found: list) -> int:
                 and p.text[j] not in ("và",) and not (j > a and p.cap[j] and not p.cont[j] and p.key[j] in _FUNC):
             j += 1  # ("Hà Nội - Amsterdam" is one member)
         members.append((a, j))
-        if j + 1 < n and p.text[j] in (",", "và") and p.cap[j + 1]:
+        if j < n and p.text[j] == "(":
+            # "Chu Văn An (quận Tây Hồ); Thanh Xuân (…)": where a member is, skipped
+            close = next((c for c in range(j + 1, min(n, j + 8)) if p.text[c] == ")"), None)
+            if close is None:
+                break
+            j = close + 1
+        if j + 1 < n and p.text[j] in (",", ";", "và") and p.cap[j + 1]:
             j += 1
             continue
         break

@@ -23,6 +23,9 @@ class _Org:
         self.parse, self.flags, self.level, self.place, self.head = parse, flags, level, place, head
 
 
+# kinds of school named after their commune or district
+_LOCAL_SCHOOL_KINDS = {"trung", "thcs", "thpt", "tiểu", "mầm", "mẫu", "phổ", "ptcs", "ptth"}
+
 # "Quốc <word>" written with one capital inside a name
 _QUOC_TAILS = {"dân", "gia", "học", "tế", "phòng", "hội"}
 
@@ -236,8 +239,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
     level = place = None
     if "school" in flags and p.cap[e] == 0:
         j = _school_name_at(p, e)  # "trường mầm non Hạnh Thông Tây"
-        if j >= n or p.cap[j] == 0 or _country_only(p, j):
-            return None
+        if j >= n or p.cap[j] == 0 or (_country_only(p, j) and p.key[e] not in _LOCAL_SCHOOL_KINDS):
+            return None  # "trường đại học Mỹ"; but "trường trung học cơ sở Cầu Giấy" is named after its district
         last = j
     while j < n:
         c = p.cap[j]
