@@ -566,3 +566,12 @@ def test_a_list_of_schools_with_their_districts_between():
     # a school named after its district, but not a university named after a country
     assert ents("Tin", "Ông học Trường trung học cơ sở Cầu Giấy.").agencies == ["Trường trung học cơ sở Cầu Giấy"]
     assert ents("Tin", "Nhiều trường đại học Mỹ tuyển sinh.").agencies == []
+
+
+def test_a_campaign_is_no_person_and_a_country_is_cut_off_a_name():
+    e = ents("Tin", "Tỉnh tổng kết Phong trào Toàn dân bảo vệ an ninh Tổ quốc năm 2022.")
+    assert e.persons == []
+    from search.entities.extract import _without_org_names
+    from search.entities.persons import _Mention
+    assert _without_org_names(_Mention("Hàn Quốc Moon Jae-in", True, False, 0, 0)).name == "Moon Jae-in"
+    assert _without_org_names(_Mention("Hà Lan", True, True, 0, 0)).name == "Hà Lan"  # a person, maybe

@@ -17,7 +17,7 @@ from .places import _count_local_places, _count_place, _count_places
 from . import tagger
 from .lineups import lineup_names
 from .sides import is_sports_story
-from .lexicon import _FIXED, _FIXED_MAX, _LEX_SYLL, _SURNAMES, _key
+from .lexicon import _FIXED, _FIXED_MAX, _LEX_SYLL, _PLACES, _SURNAMES, _key
 from .persons import _Mention
 from .tokens import _build_para, _clean_input, _is_caps_para
 
@@ -87,12 +87,17 @@ def _extract(title, body, author, tokens) -> Entities:
 
 def _without_org_names(m):
     """A person mention with a known organisation's name cut off its ends ("Kremlin Dmitry
-    Peskov", "Lewandowski Liverpool"), or None when it is one ("Celta Vigo")."""
+    Peskov", "Lewandowski Liverpool") and a country off its start, or None when it is an
+    organisation ("Celta Vigo")."""
     parts = words = m.name.split(" ")
     if len(parts) > 1 and tuple(parts) in _FIXED:
         return None  # a one-word club may be a player's name too ("Valencia")
     for L in range(min(_FIXED_MAX, len(parts) - 1), 0, -1):
         if tuple(parts[:L]) in _FIXED:
+            parts = parts[L:]
+            break
+    for L in (3, 2):  # "Hàn Quốc Moon Jae-in": a country before the name (a name is left two words)
+        if len(parts) - L >= 2 and tuple(_key(x) for x in parts[:L]) in _PLACES:
             parts = parts[L:]
             break
     for L in range(min(_FIXED_MAX, len(parts) - 1), 0, -1):
@@ -188,6 +193,16 @@ def _paragraph_texts(title: str, body: str, taken):
         yield pi, text
 
 
+# words after which a capitalised run names a campaign or a programme ("Phong trào Toàn dân
+# bảo vệ an ninh Tổ quốc"), not a person
+_CAMPAIGN_WORDS = ("phong trào", "cuộc vận động", "chiến dịch", "chương trình")
+
+
+def _campaign_before(text: str, start: int) -> bool:
+    before = " ".join(text[max(0, start - 16):start].lower().split())
+    return before.endswith(_CAMPAIGN_WORDS)
+
+
 def _mention(text: str, start: int, end: int, pi: int):
     name = " ".join(text[start:end].split()).strip(" .-")
     if not name:
@@ -209,7 +224,7 @@ def _tagged_mentions(title: str, body: str, tokens, r: _RulePass, use_tagger: bo
             # Inside a line-up its own cuts between names win ("Ibrahimovic | Watford:").
             spans = spans + [(a, b) for a, b in tagger.person_spans(
                                  text, words, min_prob=MIN_PROB, rule_names=by_para.get(pi, ()))
-                             if not any(a < y and x < b for x, y in spans)]
+                             if not any(a < y and x < b for x, y in spans) and not _campaign_before(text, a)]
         for start, end in spans:
             m = _mention(text, start, end, pi)
             if m is not None:
