@@ -575,3 +575,9 @@ def test_a_campaign_is_no_person_and_a_country_is_cut_off_a_name():
     from search.entities.persons import _Mention
     assert _without_org_names(_Mention("Hàn Quốc Moon Jae-in", True, False, 0, 0)).name == "Moon Jae-in"
     assert _without_org_names(_Mention("Hà Lan", True, True, 0, 0)).name == "Hà Lan"  # a person, maybe
+
+
+def test_a_name_inside_a_body_the_rules_read_is_no_person():
+    e = ents("Tuyển sinh", "Đó là các trường trung học cơ sở: Chu Văn An (quận Tây Hồ);Thanh Xuân (quận Thanh "
+                           "Xuân);Cầu Giấy, Nghĩa Tân (quận Cầu Giấy).")
+    assert e.persons == []

@@ -8,6 +8,7 @@ assemble agencies, resolve persons and drop the excluded names (bylines, credits
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from .agencies import _assemble_agencies, _find_agencies
@@ -59,6 +60,7 @@ class _RulePass:
     local_counts: dict
     mentions: list
     taken: list  # (paragraph, cut at the masthead) of the paragraphs read
+    org_words: dict = field(default_factory=dict)  # paragraph -> each agency's syllables as written
 
 
 def _extract(title, body, author, tokens) -> Entities:
@@ -154,6 +156,8 @@ def _rule_pass(title: str, body: str, tokens) -> _RulePass:
         _find_agencies(p, used, fa, sports)
         for kind, o in fa:
             r.found.append((pi, kind, o))
+            a, b = (o[0].start, o[-1].end) if kind == "chain" else (o.start, o.end)
+            r.org_words.setdefault(pi, []).append(p.text[a:b])
             if kind == "chain":
                 for x in o:
                     _count_place(r.prov_counts, x.level, x.place, 3)
@@ -198,6 +202,16 @@ def _paragraph_texts(title: str, body: str, taken):
 _CAMPAIGN_WORDS = ("phong trào", "cuộc vận động", "chiến dịch", "chương trình")
 
 
+def _org_spans(text: str, org_words) -> list[tuple[int, int]]:
+    """Where the rules' agencies stand in a paragraph's text, for those written as read (not
+    expanded from an abbreviation): a name inside one is the body's ("Trường THCS Chu Văn An")."""
+    out = []
+    for words in org_words:
+        pattern = r"\s*".join(re.escape(w) for w in words)
+        out.extend(m.span() for m in re.finditer(r"(?<!\w)" + pattern + r"(?!\w)", text))
+    return out
+
+
 def _campaign_before(text: str, start: int) -> bool:
     before = " ".join(text[max(0, start - 16):start].lower().split())
     return before.endswith(_CAMPAIGN_WORDS)
@@ -225,6 +239,8 @@ def _tagged_mentions(title: str, body: str, tokens, r: _RulePass, use_tagger: bo
             spans = spans + [(a, b) for a, b in tagger.person_spans(
                                  text, words, min_prob=MIN_PROB, rule_names=by_para.get(pi, ()))
                              if not any(a < y and x < b for x, y in spans) and not _campaign_before(text, a)]
+            inside = _org_spans(text, r.org_words.get(pi, ()))
+            spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in inside)]
         for start, end in spans:
             m = _mention(text, start, end, pi)
             if m is not None:
