@@ -547,6 +547,8 @@ def test_a_verb_after_a_hospital_and_a_number_word_inside_a_place():
                     "hội chẩn cùng Bệnh viện Hữu nghị Việt Nam - Cu Ba.")
     assert e.agencies == ["Bệnh viện Thanh Nhàn", "Khoa Hồi sức cấp cứu Bệnh viện Bạch Mai",
                           "Bệnh viện Hữu nghị Việt Nam - Cu Ba"]
+    # pyvi glued the verb to the name: "Lê_Quý_Đôn_đoạt"
+    assert ents("Tin", "Học sinh Trường THPT Lê Quý Đôn đoạt giải.").agencies == ["Trường THPT Lê Quý Đôn"]
 
 
 def test_a_standing_committee_and_quoc_words_inside_a_name():
