@@ -281,8 +281,12 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 k += 1
             if j < k < j2 and (tuple(p.key[j:k]) in _PLACES or (k - j >= 2 and j2 - k == 1)):
                 j2 = k  # pyvi glued the next words to a place or a name: "Hà_Nội_công_bố", "Lê_Quý_Đôn_đoạt"
-            if j2 == j + 1 and j2 < n and p.key[j] == "quốc" and p.key[j2] in _QUOC_TAILS and not p.cap[j2]:
-                j2 += 1  # pyvi left "Quốc dân" apart: "Đại học Kinh tế Quốc dân", "Duma Quốc gia"
+            if j2 == j + 1 and j2 < n and not p.cap[j2] and p.text[j2].isalpha() and (
+                    (p.key[j] == "quốc" and p.key[j2] in _QUOC_TAILS)
+                    or (not p.cap[j - 1] and f"{p.key[j]} {p.key[j2]}" in _LEXICON)):
+                # pyvi left a word with one capital apart: "Kinh tế Quốc dân", "Trung tâm Tuyển
+                # sinh", "Ủy ban Chứng khoán" (after a capitalised word it may be a verb: "Hòa Phát triển")
+                j2 += 1
             last_cap_lex = c == 2 or " ".join(p.key[j:j2]) in _LEXICON or (
                 j2 - j == 1 and p.key[j] in _LEX_SYLL and p.key[j] not in _GIVEN)
             j = j2
