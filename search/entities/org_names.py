@@ -8,7 +8,7 @@ whole-article decisions are left to ``agencies``.
 """
 from __future__ import annotations
 
-from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS,
+from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _FUNC_MULTI, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS,
                       _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
                       _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
                       _PLACES, _PLACES_D, _PROV, _SCHOOL_KINDS, _SCHOOL_MAX, _TITLE_MAX, _TITLES, _syll_split)
@@ -272,6 +272,8 @@ def _org_at(p: _Para, i: int, depth: int = 0):
                 # "Bộ Ngoại giao Mỹ Heather Nauert": nothing after a country
                 if tuple(p.key[j - 1:j]) in _PLACES or _ends_with_place(p, start_e, j):
                     break
+            if ntok and c == 1 and p.tokcap[j] and any(tuple(p.key[j:j + L]) in _FUNC_MULTI for L in (2, 3)):
+                break  # "... Đại học Pennsylvania | Thực tế, có 5 trường": a sentence the crawl ran on
             if c == 1 and p.key[j] in _FUNC and p.tokcap[j] and _tok_end(p, j) == j + 1 and ntok \
                     and tuple(p.key[j - 1:j + 1]) not in _PLACES:  # "Cu Ba": a place, not "ba" (three)
                 break
