@@ -583,3 +583,9 @@ def test_a_name_inside_a_body_the_rules_read_is_no_person():
     e = ents("Tuyển sinh", "Đó là các trường trung học cơ sở: Chu Văn An (quận Tây Hồ);Thanh Xuân (quận Thanh "
                            "Xuân);Cầu Giấy, Nghĩa Tân (quận Cầu Giấy).")
     assert e.persons == []
+
+
+def test_age_group_sides_of_known_clubs_and_a_side_before_its_player():
+    assert canonical_agency("U23 MU") == "U23 Manchester United" == canonical_agency("U23 Manchester United")
+    e = ents("Bóng đá", "U20 Nam Phi 0-2 U20 Italia. Cựu tiền vệ của đội tuyển Đức Dietmar Hamann lên tiếng.")
+    assert e.agencies == ["U20 Nam Phi", "U20 Italia", "Đội tuyển Đức"]

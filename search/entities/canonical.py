@@ -8,6 +8,8 @@ in this form.
 """
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 
 from ..segment import sylabelize
@@ -40,6 +42,9 @@ def _canonical(surface: str) -> str:
     al = _ALIAS.get(_squash(s))
     if al is not None:
         return al
+    u = re.match(r"U[.\-]?(\d\d) (.+)$", s)  # an age-group side of a known club: "U23 MU"
+    if u and _ALIAS.get(_squash(u.group(2))) is not None:
+        return f"U{u.group(1)} {_ALIAS[_squash(u.group(2))]}"
     p = _build_para(sylabelize(s))
     sy = list(p.text)
     while sy and not sy[0][0].isalnum():

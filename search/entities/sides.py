@@ -6,7 +6,7 @@ Each reader takes a paragraph and a position and returns (end, name syllables) o
 """
 from __future__ import annotations
 
-from .lexicon import _FUNC, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _syll_split
+from .lexicon import _FOREIGN_ORG_WORDS, _FUNC, _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _syll_split
 from .org_names import _match_fixed
 from .tokens import _match, _Para
 
@@ -90,8 +90,10 @@ def _national_team(p: _Para, i: int):
     if e >= n or p.cap[e] != 1 or k[e] not in _PLACE_FIRST:
         return None
     m = _match(k, e, n, _PLACES_D, _PLACE_MAX)
-    # the place must end the name: "tuyển Việt Nam Airlines" is something else
-    if m is None or (e + m[0] < n and p.cap[e + m[0]] == 1):
+    # the place must end the name: "tuyển Việt Nam Airlines" is something else (but "đội
+    # tuyển Đức Dietmar Hamann" is the side and a player)
+    if m is None or (e + m[0] < n and p.cap[e + m[0]] == 1 and (
+            p.text[e + m[0]].lower() in _FOREIGN_ORG_WORDS or k[i] != "đội")):
         return None
     return e + m[0], parts + p.text[e:e + m[0]]
 
