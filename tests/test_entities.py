@@ -589,3 +589,10 @@ def test_age_group_sides_of_known_clubs_and_a_side_before_its_player():
     assert canonical_agency("U23 MU") == "U23 Manchester United" == canonical_agency("U23 Manchester United")
     e = ents("Bóng đá", "U20 Nam Phi 0-2 U20 Italia. Cựu tiền vệ của đội tuyển Đức Dietmar Hamann lên tiếng.")
     assert e.agencies == ["U20 Nam Phi", "U20 Italia", "Đội tuyển Đức"]
+
+
+def test_a_sub_unit_within_a_larger_one_and_a_unit_number_with_a_dot():
+    e = ents("Tin", "Đội CSGT đường bộ số 2 Phòng CSGT Công an TP Hà Nội và Phân viện Khoa học hình sự "
+                    "Tổng cục Cảnh sát phối hợp với Công ty cổ phần Sông Đà 1.01.")
+    assert e.agencies == ["Đội Cảnh sát giao thông đường bộ số 2 Phòng Cảnh sát giao thông Công an thành phố Hà Nội",
+                          "Phân viện Khoa học hình sự Tổng cục Cảnh sát", "Công ty cổ phần Sông Đà 1.01"]

@@ -23,6 +23,15 @@ from .tokens import _join, _match, _Para
 _EVENT_WORDS = {"cup", "games", "open", "awards", "award", "festival", "show", "galaxy", "series", "championship"}
 
 
+# sub-units by size: a sub-unit's parent may be a larger sub-unit ("Đội CSGT số 2 Phòng CSGT
+# Công an thành phố Hà Nội"); any other body ranks above them all
+_SUB_RANK = {"Tổ": 0, "Đội": 1, "Trạm": 1}
+
+
+def _parent_rank(o) -> int:
+    return _SUB_RANK.get(" ".join(o.head), 2) if "sub" in o.flags else 9
+
+
 def _standing_before(p: _Para, i: int, body_has_one: bool) -> bool:
     """"Thường trực Thành ủy", "Thường trực HĐND tỉnh", "Thường trực Chính phủ": the standing
     committee is a body; not in a role ("Phó Chủ tịch Thường trực UBND", "Thứ trưởng Thường trực")."""
@@ -115,7 +124,8 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                     j = close + 1 + (close + 2 < n and p.text[close + 1] == ",")
             if j < n and p.cap[j]:
                 par = _org_at(p, j)
-                if par is not None and par.parse != "bare" and "sub" not in par.flags and par.head != ["Trường"] and (
+                if par is not None and par.parse != "bare" and par.head != ["Trường"] and (
+                        "sub" not in par.flags or _parent_rank(par) > _parent_rank(chain[-1])) and (
                         chain[-1].parse not in ("local", "party", "ministry") or "sub" in chain[-1].flags
                         or chain[-1].place is None):
                     if chain[-1].parse in ("local", "party") and chain[-1].place is not None:

@@ -8,6 +8,8 @@ whole-article decisions are left to ``agencies``.
 """
 from __future__ import annotations
 
+import re
+
 from .lexicon import (_FIXED, _FIXED_FIRST, _FIXED_MAX, _FUNC, _FUNC_MULTI, _GIVEN, _HEAD_FIRST, _HEAD_MAX, _HEADS,
                       _LEX_SYLL, _LEXICON, _NOT_ORG_WORDS,
                       _MIN_MAX, _MINISTRIES, _ORG_WORDS, _ORG_WORDS_MAX, _PLACE_FIRST, _PLACE_MAX,
@@ -25,6 +27,9 @@ class _Org:
 
 # kinds of school named after their commune or district
 _LOCAL_SCHOOL_KINDS = {"trung", "thcs", "thpt", "tiểu", "mầm", "mẫu", "phổ", "ptcs", "ptth"}
+
+# a unit's number with a dot: "Trạm CSGT 1.48", "Công ty cổ phần Sông Đà 1.01"
+_UNIT_NUMBER = re.compile(r"\d{1,2}\.\d{1,2}$")
 
 # "Quốc <word>" written with one capital inside a name
 _QUOC_TAILS = {"dân", "gia", "học", "tế", "phòng", "hội"}
@@ -298,7 +303,7 @@ def _org_at(p: _Para, i: int, depth: int = 0):
         if s[0].isdigit():
             score = j + 2 < n and p.text[j + 1] in ("-", ":", "–") and p.text[j + 2][0].isdigit()  # "2-0"
             year = len(s) == 4 and s[:2] in ("19", "20")  # "Bệnh viện 1979": a year
-            if len(s) <= 4 and s.isdigit() and j == last and not score and not year and (
+            if (len(s) <= 4 and s.isdigit() or _UNIT_NUMBER.match(s)) and j == last and not score and not year and (
                     ntok == 0 or p.cap[j - 1] or p.key[j - 1] in ("sở",)
                     or (len(s) <= 3 and not after_place and not p.text[j - 1][0].isdigit())):
                 # "Bệnh viện 108", "Quân khu 5", "Bệnh viện Nhi đồng 1"
