@@ -596,3 +596,5 @@ def test_a_sub_unit_within_a_larger_one_and_a_unit_number_with_a_dot():
                     "Tổng cục Cảnh sát phối hợp với Công ty cổ phần Sông Đà 1.01.")
     assert e.agencies == ["Đội Cảnh sát giao thông đường bộ số 2 Phòng Cảnh sát giao thông Công an thành phố Hà Nội",
                           "Phân viện Khoa học hình sự Tổng cục Cảnh sát", "Công ty cổ phần Sông Đà 1.01"]
+    assert ents("Tin", "Ủy ban Kiểm tra (UBKT) Tỉnh ủy Phú Yên họp; UBKT Tỉnh ủy Gia Lai kết luận.").agencies == [
+        "Ủy ban Kiểm tra Tỉnh ủy tỉnh Phú Yên", "Ủy ban Kiểm tra Tỉnh ủy tỉnh Gia Lai"]

@@ -117,8 +117,9 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
             if p.text[j] in ("-", "–", ",") and j + 1 < n and ("sub" in chain[-1].flags or (
                     chain[-1].head == ["Trường"] and p.key[j + 1:j + 3] == ["đại", "học"])):
                 j += 1  # "Trường Đại học Ngoại ngữ, Đại học Quốc gia Hà Nội"
-            elif p.text[j] == "(" and "sub" in chain[-1].flags:
-                # "Phòng Cảnh sát hình sự (PC45) Công an tỉnh Tiền Giang": the code between
+            elif p.text[j] == "(" and ("sub" in chain[-1].flags or chain[-1].head[:1] == ["Ủy"]):
+                # "Phòng Cảnh sát hình sự (PC45) Công an tỉnh Tiền Giang", "Ủy ban Kiểm tra (UBKT)
+                # Tỉnh ủy Phú Yên": the code between
                 close = next((c for c in range(j + 1, min(n, j + 10)) if p.text[c] == ")"), None)
                 if close is not None and close + 1 < n and p.cap[close + 1]:
                     j = close + 1 + (close + 2 < n and p.text[close + 1] == ",")
