@@ -598,3 +598,10 @@ def test_a_sub_unit_within_a_larger_one_and_a_unit_number_with_a_dot():
                           "Phân viện Khoa học hình sự Tổng cục Cảnh sát", "Công ty cổ phần Sông Đà 1.01"]
     assert ents("Tin", "Ủy ban Kiểm tra (UBKT) Tỉnh ủy Phú Yên họp; UBKT Tỉnh ủy Gia Lai kết luận.").agencies == [
         "Ủy ban Kiểm tra Tỉnh ủy tỉnh Phú Yên", "Ủy ban Kiểm tra Tỉnh ủy tỉnh Gia Lai"]
+
+
+def test_investigators_of_a_police_body_and_a_fixed_name_in_lower_case():
+    e = ents("Tin", "Theo cơ quan CSĐT Công an tỉnh Đồng Nai và CQĐT Công an tỉnh Đắk Lắk, phát ngôn viên "
+                    "điện Kremlin đã lên tiếng; cơ quan chức năng vào cuộc.")
+    assert e.agencies == ["Cơ quan Cảnh sát điều tra Công an tỉnh Đồng Nai", "Cơ quan điều tra Công an tỉnh Đắk Lắk",
+                          "Điện Kremlin"]

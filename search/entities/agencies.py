@@ -10,7 +10,7 @@ sub-units to a unique parent, and assembles the deduplicated canonical values.
 from __future__ import annotations
 
 from .canonical import canonical_agency
-from .lexicon import (_FOREIGN_ORG_WORDS, _FUNC, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
+from .lexicon import (_FIXED_FIRST, _FOREIGN_ORG_WORDS, _FUNC, _MIN_MAX, _MINISTRIES, _NOT_AGENCIES, _NOT_PERSON_WORDS,
                       _PLACE_FIRST, _PLACE_MAX, _PLACES, _PLACES_D, _TITLE_MAX, _TITLES, _key,
                       _syll_split)
 from .org_names import _COUNTRY_HEADS, _LC_FIRST, _match_fixed, _Org, _org_at, _school_name_at
@@ -69,10 +69,11 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
             if e > i:
                 i = e
                 continue
-        if c == 0 and k not in _LC_FIRST:
+        lc_fixed = c == 0 and p.text[i] in _FIXED_FIRST  # a fixed name written in lower case: "điện Kremlin"
+        if c == 0 and k not in _LC_FIRST and not lc_fixed:
             i += 1
             continue
-        if c:
+        if c or lc_fixed:
             f = _match_fixed(p, i)
             if f is not None:
                 L, v = f

@@ -46,7 +46,7 @@ _LC_HEADS = {"sở", "cục", "chi cục", "tổng cục", "trung tâm", "công 
 # quyền Mỹ" ("Chính quyền" only so: not "Chính quyền Trump")
 _COUNTRY_HEADS = {"quân đội", "chính phủ", "nội các", "không quân", "hải quân", "lục quân", "chính quyền"}
 
-_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ", "trường", "đoàn"}
+_LC_FIRST = {h.split()[0] for h in _LC_HEADS} | {"công", "ủy", "hội", "tòa", "viện", "bộ", "trường", "đoàn", "cơ"}
 
 
 # what "Tổ chức" (to organise) is often followed by as a verb: "Tổ chức Lễ hội", "Tổ chức Giải"
@@ -102,6 +102,9 @@ def _head_at(p: _Para, i: int):
                 return None
         elif p.key[i] == "phòng" and e + 1 < p.n and p.key[e] in ("cảnh", "pc") and p.cap[e]:
             pass
+        elif head.startswith("cơ quan") and head.endswith("điều tra") and e + 1 < p.n and p.cap[e] \
+                and p.key[e] in ("công", "bộ"):
+            pass  # "cơ quan CSĐT Công an tỉnh Đồng Nai": the investigators of a police body
         elif head == "bộ" and e < p.n and p.cap[e] == 1 and _match(p.key, e, p.n, _MINISTRIES, _MIN_MAX):
             pass  # "bộ Y tế", "các bộ Y tế, Công Thương"
         else:
