@@ -605,3 +605,4 @@ def test_investigators_of_a_police_body_and_a_fixed_name_in_lower_case():
                     "điện Kremlin đã lên tiếng; cơ quan chức năng vào cuộc.")
     assert e.agencies == ["Cơ quan Cảnh sát điều tra Công an tỉnh Đồng Nai", "Cơ quan điều tra Công an tỉnh Đắk Lắk",
                           "Điện Kremlin"]
+    assert ents("Tin", "Quý ra công an quận Cầu Giấy đầu thú.").agencies == ["Công an quận Cầu Giấy"]  # "ra_công_an"

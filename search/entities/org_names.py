@@ -54,8 +54,11 @@ _EVENT_FIRST = {"lễ", "hội", "giải", "cuộc", "chương", "tuần", "ngà
 
 
 def _head_at(p: _Para, i: int):
-    if p.key[i] not in _HEAD_FIRST or (i > 0 and p.cont[i] and p.cap[i] == 0):
+    if p.key[i] not in _HEAD_FIRST:
         return None
+    if i > 0 and p.cont[i] and p.cap[i] == 0 and not (
+            p.key[i:i + 2] == ["công", "an"] and _tok_end(p, i) == i + 2 and _match_level(p, i + 2)):
+        return None  # inside a word; but pyvi glues a verb to "công an": "ra_công_an quận Đống Đa"
     if i > 0 and p.cap[i - 1] == 1 and p.cap[i] == 1:
         m = _match(p.key, i - 1, p.n, _PLACES_D, _PLACE_MAX)
         if m and m[0] > 1:
