@@ -606,3 +606,8 @@ def test_investigators_of_a_police_body_and_a_fixed_name_in_lower_case():
     assert e.agencies == ["Cơ quan Cảnh sát điều tra Công an tỉnh Đồng Nai", "Cơ quan điều tra Công an tỉnh Đắk Lắk",
                           "Điện Kremlin"]
     assert ents("Tin", "Quý ra công an quận Cầu Giấy đầu thú.").agencies == ["Công an quận Cầu Giấy"]  # "ra_công_an"
+
+
+def test_fire_and_mobile_police_by_their_district_or_parent():
+    e = ents("Tin", "Cảnh sát PCCC quận Gò Vấp có mặt; CSGT và CSCĐ Công an tỉnh Lạng Sơn truy đuổi.")
+    assert e.agencies == ["Cảnh sát Phòng cháy chữa cháy quận Gò Vấp", "Cảnh sát cơ động Công an tỉnh Lạng Sơn"]
