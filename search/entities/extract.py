@@ -8,7 +8,6 @@ assemble agencies, resolve persons and drop the excluded names (bylines, credits
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 
 from .agencies import _assemble_agencies, _find_agencies
@@ -207,8 +206,13 @@ def _org_spans(text: str, org_words) -> list[tuple[int, int]]:
     expanded from an abbreviation): a name inside one is the body's ("Trường THCS Chu Văn An")."""
     out = []
     for words in org_words:
-        pattern = r"\s*".join(re.escape(w) for w in words)
-        out.extend(m.span() for m in re.finditer(r"(?<!\w)" + pattern + r"(?!\w)", text))
+        needle = " ".join(words)
+        k = text.find(needle)
+        while k >= 0:
+            e = k + len(needle)
+            if (k == 0 or not text[k - 1].isalnum()) and (e == len(text) or not text[e].isalnum()):
+                out.append((k, e))
+            k = text.find(needle, k + 1)
     return out
 
 
