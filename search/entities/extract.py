@@ -17,7 +17,7 @@ from .places import _count_local_places, _count_place, _count_places
 from . import tagger
 from .lineups import lineup_names
 from .sides import is_sports_story
-from .lexicon import _FIXED, _FIXED_MAX, _LEX_SYLL, _PLACES, _SURNAMES, _key
+from .lexicon import _FIXED, _FIXED_MAX, _FOREIGN_ORG_WORDS, _GIVEN, _LEX_SYLL, _PLACES, _SURNAMES, _key
 from .persons import _Mention
 from .tokens import _build_para, _clean_input, _is_caps_para
 
@@ -247,6 +247,16 @@ def _tagged_mentions(title: str, body: str, tokens, r: _RulePass, use_tagger: bo
             spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in inside)]
         for start, end in spans:
             m = _mention(text, start, end, pi)
-            if m is not None:
+            if m is not None and not _place_or_org_name(m.name):
                 out.append(m)
     return out
+
+
+def _place_or_org_name(name: str) -> bool:
+    """A tagged name that is a known place ("Croatia", "Svay Rieng") or holds an organisation
+    word ("Winship Cancer Institute"). One-word places that are given names too stay ("Đức")."""
+    words = name.split(" ")
+    keys = tuple(_key(w) for w in words)
+    if keys in _PLACES and (len(keys) > 1 or keys[0] not in _GIVEN) and name not in ("Jordan",):
+        return True
+    return any(k in _FOREIGN_ORG_WORDS and k != "park" and w[:1].isupper() for k, w in zip(keys, words))
