@@ -4,6 +4,7 @@
     python bench/entities_bench.py --errors         # ... and each article's misses / extras
     python bench/entities_bench.py --top 30         # ... and the 30 most frequent values over the corpus
     python bench/entities_bench.py --top 30 --limit 2000   # ... over its first 2,000 articles
+    python bench/entities_bench.py --ids tests/data/entities/draws/seed7.txt   # one draw's articles
 
 Span splits (tests/data/entities/spans.jsonl, dev and test; see its GUIDELINES.md): an
 article's gold values are the canonical names of its PER and ORG spans. Two scores:
@@ -226,12 +227,16 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, default=None, help="only the first N corpus articles")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--no-dev", action="store_true", help="skip the dev-set scores")
+    ap.add_argument("--ids", type=Path, default=None,
+                    help="score only the articles whose ids this file lists, one per line (a fresh "
+                         "draw, before it joins train), instead of the splits")
     a = ap.parse_args(argv)
     if not a.no_dev:
         if a.spans.exists():
             spans = load_dev(a.spans)
-            for split in a.splits.split(","):
-                recs = [d for d in spans if d.get("split") == split]
+            wanted = set(a.ids.read_text().split()) if a.ids else None
+            for split in (["ids"] if wanted else a.splits.split(",")):
+                recs = [d for d in spans if (d["id"] in wanted if wanted else d.get("split") == split)]
                 res = evaluate_spans(recs, errors=a.errors)
                 _print_scores(f"{split} split ({a.spans.name})", res,
                               [((k, m), f"{k} {m}") for k in ("persons", "agencies")
