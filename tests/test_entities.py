@@ -577,6 +577,11 @@ def test_a_campaign_is_no_person_and_a_country_is_cut_off_a_name():
     from search.entities.persons import _Mention
     assert _without_org_names(_Mention("Hàn Quốc Moon Jae-in", True, False, 0, 0)).name == "Moon Jae-in"
     assert _without_org_names(_Mention("Hà Lan", True, True, 0, 0)).name == "Hà Lan"  # a person, maybe
+    from search.entities.extract import _mention
+    # a sentence opener or a lower-case word the tagger ran on into; names that end so stay
+    assert [_mention(t, 0, len(t), 0).name for t in ("Tomic Không", "Nguyễn Thị O. vốn", "Bashar al-Assad",
+                                                      "Lê Văn Hội")] == ["Tomic", "Nguyễn Thị O", "Bashar al-Assad",
+                                                                         "Lê Văn Hội"]
 
 
 def test_a_name_inside_a_body_the_rules_read_is_no_person():

@@ -221,8 +221,16 @@ def _campaign_before(text: str, start: int) -> bool:
     return before.endswith(_CAMPAIGN_WORDS)
 
 
+# capitalised words that open a sentence and never end a name
+_OPENERS = {"không", "dù", "nhưng", "tuy", "nếu", "khi", "vì", "sau", "trước"}
+
+
 def _mention(text: str, start: int, end: int, pi: int):
-    name = " ".join(text[start:end].split()).strip(" .-")
+    words = text[start:end].split()
+    # a sentence the crawl ran on, or a lower-case word, at the end: "Tomic | Không", "Nguyễn Thị O. | vốn"
+    while len(words) > 1 and ((words[-1].islower() and words[-1] in _LEX_SYLL) or _key(words[-1]) in _OPENERS):
+        words.pop()
+    name = " ".join(words).strip(" .-")
     if not name:
         return None
     first = _key(name.split(" ")[0])
