@@ -32,10 +32,11 @@ def _parent_rank(o) -> int:
     return _SUB_RANK.get(" ".join(o.head), 2) if "sub" in o.flags else 9
 
 
-def _standing_before(p: _Para, i: int, body_has_one: bool) -> bool:
-    """"Thường trực Thành ủy", "Thường trực HĐND tỉnh", "Thường trực Chính phủ": the standing
-    committee is a body; not in a role ("Phó Chủ tịch Thường trực UBND", "Thứ trưởng Thường trực")."""
-    if not body_has_one or i < 2 or p.key[i - 2:i] != ["thường", "trực"] or not p.cap[i - 2]:
+def _standing_before(p: _Para, i: int) -> bool:
+    """"Thường trực" before the body at i ("Thường trực Thành ủy", "Thường trực HĐND tỉnh",
+    "Thường trực Chính phủ"): the standing committee is a body; not in a role ("Phó Chủ tịch
+    Thường trực UBND", "Thứ trưởng Thường trực")."""
+    if i < 2 or p.key[i - 2:i] != ["thường", "trực"] or not p.cap[i - 2]:
         return False
     return not any(tuple(p.key[i - 2 - L:i - 2]) in _TITLES for L in range(1, min(_TITLE_MAX, i - 2) + 1))
 
@@ -96,7 +97,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                     e += 1
                 if e < n and p.text[e] == "." and parts[-1] in ("Inc", "Corp", "Co", "Ltd"):
                     e += 1
-                if _standing_before(p, i, v == "Chính phủ"):
+                if v == "Chính phủ" and _standing_before(p, i):
                     parts = ["Thường", "trực"] + parts
                     i -= 2
                 for x in range(i, e):
@@ -144,7 +145,7 @@ def _find_agencies(p: _Para, used: list[bool], found: list, sports: bool = False
                         e = j + f[0]
                         continue
             break
-        if _standing_before(p, i, chain[0].parse == "party" or chain[0].head[:2] == ["Hội", "đồng"]):
+        if (chain[0].parse == "party" or chain[0].head[:2] == ["Hội", "đồng"]) and _standing_before(p, i):
             chain[0].parts = ["Thường", "trực"] + chain[0].parts
             i = chain[0].start = i - 2
         for x in range(i, e):

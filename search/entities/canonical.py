@@ -9,7 +9,6 @@ in this form.
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 from ..segment import sylabelize
@@ -21,6 +20,9 @@ _NO_INSERT = ("Bệnh viện", "Trường", "Đại học", "Học viện", "CLB
               "Tổng công ty", "Ngân hàng", "Khách sạn", "Báo", "Đội tuyển", "Hiệp hội", "Liên hiệp",
               "Liên đoàn bóng đá", "Cao đẳng", "Quỹ", "Tiệm", "Hãng", "Khoa", "Nhà máy", "U1", "U2",
               "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy", "Tỉnh đoàn", "Thành đoàn")
+
+# an age-group side: "U23 MU"
+_U_SIDE = re.compile(r"U[.\-]?(\d\d) (.+)$")
 
 
 @lru_cache(maxsize=100_000)
@@ -42,7 +44,7 @@ def _canonical(surface: str) -> str:
     al = _ALIAS.get(_squash(s))
     if al is not None:
         return al
-    u = re.match(r"U[.\-]?(\d\d) (.+)$", s)  # an age-group side of a known club: "U23 MU"
+    u = _U_SIDE.match(s)  # an age-group side of a known club: "U23 MU"
     if u and _ALIAS.get(_squash(u.group(2))) is not None:
         return f"U{u.group(1)} {_ALIAS[_squash(u.group(2))]}"
     p = _build_para(sylabelize(s))
