@@ -314,6 +314,20 @@ def test_committed_model_reproduces_from_the_training_command(tmp_path):
                 tagger.person_spans(text, words, committed)
 
 
+def test_tagger_reading_only_around_capitals_finds_what_it_finds_reading_everything():
+    from search.entities import tagger
+    from search.train_entities import paragraphs
+    dev = [a for a in map(json.loads, SPANS.open(encoding="utf-8")) if a["split"] == "dev"]
+    found = 0
+    for article in dev:
+        for text, _ in paragraphs(article):
+            words = segment(text)
+            spans = tagger.person_spans(text, words, min_prob=0.8)
+            assert spans == tagger.person_spans(text, words, min_prob=0.8, whole=True), text
+            found += len(spans)
+    assert found > 100
+
+
 def _lenient_f1(kind: str, label: str, articles) -> float:
     tp = fp = fn = 0
     norm = (lambda x: x) if kind == "persons" else canonical_agency
