@@ -202,7 +202,7 @@ def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0,
                  rule_names=(), whole: bool = False) -> list[tuple[int, int]]:
     """Character spans of the persons the model finds in one paragraph; with min_prob,
     only those whose every token the model labels so with at least that probability.
-    The model reads the stretches around capitalised tokens (_windows), or with whole
+    The model reads the stretches around capitalised tokens (_window), or with whole
     every token, as it was trained."""
     spans = tokens_of(text)
     if not spans:
@@ -211,7 +211,7 @@ def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0,
     if tagger is None:
         return []
     # one sequence of the stretches worth reading, each token with its real neighbours
-    window = list(range(len(spans))) if whole else [i for w in _windows(text, spans) for i in w]
+    window = list(range(len(spans))) if whole else _window(text, spans)
     if not window:
         return []
     tags = tagger.tag(features(text, spans, words, rule_names, only=window))
@@ -229,21 +229,15 @@ def person_spans(text: str, words=None, tagger=None, min_prob: float = 0.0,
 _REACH = 2
 
 
-def _windows(text: str, spans) -> list[list[int]]:
-    """The stretches of a paragraph's tokens the tagger reads: each capitalised token and
+def _window(text: str, spans) -> list[int]:
+    """The tokens of a paragraph the tagger reads, in order: each capitalised token and
     two either side. A name is written with capitals, and a lower-case stretch far from
     any holds none; reading only these halves the tagger's time on news text."""
-    out: list[list[int]] = []
-    last = -1
-    for i, (a, b) in enumerate(spans):
-        if not text[a].isupper():
-            continue
-        lo, hi = max(i - _REACH, 0), min(i + _REACH, len(spans) - 1)
-        if out and lo <= last + 1:
-            out[-1].extend(range(last + 1, hi + 1))
-        else:
-            out.append(list(range(lo, hi + 1)))
-        last = hi
+    out: list[int] = []
+    for i, (a, _) in enumerate(spans):
+        if text[a].isupper():
+            lo = max(i - _REACH, out[-1] + 1 if out else 0)
+            out.extend(range(lo, min(i + _REACH, len(spans) - 1) + 1))
     return out
 
 
