@@ -21,7 +21,7 @@ from pathlib import Path
 import pycrfsuite
 
 from .contexts import capital_runs, context_features
-from .lexicon import _GIVEN, _LEX_SYLL, _PLACES, _SURNAMES, _TITLE_MAX, _TITLES, _key
+from .lexicon import _GIVEN, _KEY_CACHE, _LEX_SYLL, _PLACES, _SURNAMES, _TITLE_MAX, _TITLES, _key
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "persons.crfsuite"
 # A token: a run of letters and digits, or one other visible character.
@@ -48,25 +48,30 @@ def _shape(w: str) -> str:
     return "l"
 
 
-def _word_starts(text: str, spans, words) -> list[str]:
+def _word_starts(forms: list[str], words) -> list[str]:
     """pyvi's view of each token: "B" begins a word of several syllables, "I" continues
-    one, "S" is a word of one syllable (words: pyvi tokens, "_" joining syllables)."""
-    out = ["S"] * len(spans)
+    one, "S" is a word of one syllable (forms: the tokens as written; words: pyvi tokens,
+    "_" joining syllables)."""
+    n = len(forms)
+    out = ["S"] * n
     k = 0
     for word in words:
-        parts = [p for p in word.split("_") if p]
-        if len(parts) < 2:
-            if k < len(spans) and text[spans[k][0]:spans[k][1]] == word:
+        if "_" not in word:
+            if k < n and forms[k] == word:
                 k += 1
             continue
+        parts = [p for p in word.split("_") if p]
+        if len(parts) < 2:
+            if k < n and forms[k] == word:
+                k += 1
+            continue
+        L = len(parts)
         # find the word's syllables as consecutive tokens from k on (a small look-ahead)
-        for start in range(k, min(k + 4, len(spans))):
-            if all(start + j < len(spans) and text[spans[start + j][0]:spans[start + j][1]] == p
-                   for j, p in enumerate(parts)):
+        for start in range(k, min(k + 4, n)):
+            if forms[start:start + L] == parts:
                 out[start] = "B"
-                for j in range(1, len(parts)):
-                    out[start + j] = "I"
-                k = start + len(parts)
+                out[start + 1:start + L] = ["I"] * (L - 1)
+                k = start + L
                 break
     return out
 
@@ -94,6 +99,13 @@ def _neighbour(d: int, key: str, shape: str, pv: str) -> tuple[str, ...]:
     return (f"{d}:w={key}", f"{d}:sh={shape}", f"{d}:pv={pv}")
 
 
+@lru_cache(maxsize=20_000)
+def _name_pattern(name: str) -> re.Pattern:
+    """A name as a whole-word pattern, any run of spaces between its words (compiled once:
+    the same names recur across paragraphs and articles)."""
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(x) for x in name.split()) + r"(?!\w)")
+
+
 def rule_marks(text: str, spans, rule_names) -> list[tuple[str, ...]]:
     """Per token, the rules' verdict as features: inside a name the rules took ("r=B" at
     its first token, "r=I" after), with how they took it (after a title, or only as a
@@ -105,8 +117,7 @@ def rule_marks(text: str, spans, rule_names) -> list[tuple[str, ...]]:
     starts = {a: i for i, (a, _) in enumerate(spans)}
     for m in rule_names:
         how = "r_t" if m.titled is True else ("r_m" if m.titled == "maybe" else "r_u")
-        pattern = r"\s+".join(re.escape(x) for x in m.name.split())
-        for hit in re.finditer(r"(?<!\w)" + pattern + r"(?!\w)", text):
+        for hit in _name_pattern(m.name).finditer(text):
             i = starts.get(hit.start())
             if i is None:
                 continue
@@ -123,13 +134,16 @@ def features(text: str, spans, words=None, rule_names=None, only=None) -> list[l
     mentions in it, see rule_marks); with only (sorted token indices), of those alone,
     still read in the whole paragraph."""
     forms = [text[a:b] for a, b in spans]
-    keys = [_key(w) for w in forms]
-    shapes = [_shape(w) for w in forms]
-    pyvi = _word_starts(text, spans, words) if words else ["?"] * len(forms)
+    cache = _KEY_CACHE
+    keys = [cache[w] if w in cache else _key(w) for w in forms]
+    pyvi = _word_starts(forms, words) if words else ["?"] * len(forms)
     n = len(forms)
     wanted = range(n) if only is None else only
     # a token's own features are needed for it and its neighbours two either side
-    near = range(n) if only is None else sorted({j for i in only for j in range(i - 2, i + 3) if 0 <= j < n})
+    near = range(n) if only is None else _near(only, n)
+    shapes = [""] * n
+    for i in near:
+        shapes[i] = _shape(forms[i])
     marks = rule_marks(text, spans, rule_names)
     context = [()] * n
     for a, b, _ in capital_runs(forms, keys):
@@ -176,6 +190,15 @@ def features(text: str, spans, words=None, rule_names=None, only=None) -> list[l
         f.append(f"sh-1sh={shapes[i - 1] if i else '^'}{shapes[i]}")
         f.append(f"shsh+1={shapes[i]}{shapes[i + 1] if i + 1 < n else '$'}")
         out.append(f)
+    return out
+
+
+def _near(only, n: int) -> list[int]:
+    """The sorted indices within two of any in only (sorted)."""
+    out: list[int] = []
+    for i in only:
+        lo = max(i - 2, out[-1] + 1 if out else 0)
+        out.extend(range(lo, min(i + 2, n - 1) + 1))
     return out
 
 
