@@ -26,9 +26,9 @@ PARAMS = {"c1": 0.2, "c2": 0.001, "max_iterations": 150,
           "feature.possible_transitions": True}
 
 
-def paragraphs(article: dict):
-    """(text, PER spans within it) for the title and each non-empty body line."""
-    per = [s for s in article.get("spans", []) if s["label"] == "PER"]
+def paragraphs(article: dict, label: str = "PER"):
+    """(text, spans of label within it) for the title and each non-empty body line."""
+    per = [s for s in article.get("spans", []) if s["label"] == label]
     yield article["title"], [(s["start"], s["end"]) for s in per if s["field"] == "title"]
     offset = 0
     for line in article["body"].split("\n"):

@@ -202,13 +202,14 @@ def _near(only, n: int) -> list[int]:
     return out
 
 
-def labels_from_spans(spans, names: list[tuple[int, int]]) -> list[str]:
-    """BIO labels of tokens from the character spans of persons (a token inside a span)."""
+def labels_from_spans(spans, names: list[tuple[int, int]], label: str = "PER") -> list[str]:
+    """BIO labels of tokens from the character spans of persons (or of another label; a
+    token inside a span)."""
     labels = ["O"] * len(spans)
     for a, b in names:
         inside = [i for i, (s, e) in enumerate(spans) if s >= a and e <= b]
         for n, i in enumerate(inside):
-            labels[i] = "B-PER" if n == 0 else "I-PER"
+            labels[i] = ("B-" if n == 0 else "I-") + label
     return labels
 
 
