@@ -56,7 +56,7 @@ def _word_starts(forms: list[str], words) -> list[str]:
     out = ["S"] * n
     k = 0
     for word in words:
-        if "_" not in word:
+        if "_" not in word:  # most words: one syllable, no split needed
             if k < n and forms[k] == word:
                 k += 1
             continue
