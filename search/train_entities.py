@@ -28,13 +28,13 @@ PARAMS = {"c1": 0.2, "c2": 0.001, "max_iterations": 150,
 
 def paragraphs(article: dict, label: str = "PER"):
     """(text, spans of label within it) for the title and each non-empty body line."""
-    per = [s for s in article.get("spans", []) if s["label"] == label]
-    yield article["title"], [(s["start"], s["end"]) for s in per if s["field"] == "title"]
+    marked = [s for s in article.get("spans", []) if s["label"] == label]
+    yield article["title"], [(s["start"], s["end"]) for s in marked if s["field"] == "title"]
     offset = 0
     for line in article["body"].split("\n"):
         end = offset + len(line)
         if line.strip():
-            yield line, [(s["start"] - offset, s["end"] - offset) for s in per
+            yield line, [(s["start"] - offset, s["end"] - offset) for s in marked
                          if s["field"] == "body" and offset <= s["start"] and s["end"] <= end]
         offset = end + 1
 

@@ -56,11 +56,7 @@ def _word_starts(forms: list[str], words) -> list[str]:
     out = ["S"] * n
     k = 0
     for word in words:
-        if "_" not in word:  # most words: one syllable, no split needed
-            if k < n and forms[k] == word:
-                k += 1
-            continue
-        parts = [p for p in word.split("_") if p]
+        parts = [p for p in word.split("_") if p] if "_" in word else (word,)
         if len(parts) < 2:
             if k < n and forms[k] == word:
                 k += 1
@@ -140,7 +136,7 @@ def features(text: str, spans, words=None, rule_names=None, only=None) -> list[l
     n = len(forms)
     wanted = range(n) if only is None else only
     # a token's own features are needed for it and its neighbours two either side
-    near = range(n) if only is None else _near(only, n)
+    near = range(n) if only is None else _around(only, n, 2)
     shapes = [""] * n
     for i in near:
         shapes[i] = _shape(forms[i])
@@ -193,12 +189,12 @@ def features(text: str, spans, words=None, rule_names=None, only=None) -> list[l
     return out
 
 
-def _near(only, n: int) -> list[int]:
-    """The sorted indices within two of any in only (sorted)."""
+def _around(indices, n: int, reach: int) -> list[int]:
+    """The sorted indices below n within reach of any of indices (ascending)."""
     out: list[int] = []
-    for i in only:
-        lo = max(i - 2, out[-1] + 1 if out else 0)
-        out.extend(range(lo, min(i + 2, n - 1) + 1))
+    for i in indices:
+        lo = max(i - reach, out[-1] + 1 if out else 0)
+        out.extend(range(lo, min(i + reach, n - 1) + 1))
     return out
 
 
@@ -257,12 +253,7 @@ def _window(text: str, spans) -> list[int]:
     """The tokens of a paragraph the tagger reads, in order: each capitalised token and
     two either side. A name is written with capitals, and a lower-case stretch far from
     any holds none; reading only these halves the tagger's time on news text."""
-    out: list[int] = []
-    for i, (a, _) in enumerate(spans):
-        if text[a].isupper():
-            lo = max(i - _REACH, out[-1] + 1 if out else 0)
-            out.extend(range(lo, min(i + _REACH, len(spans) - 1) + 1))
-    return out
+    return _around((i for i, (a, _) in enumerate(spans) if text[a].isupper()), len(spans), _REACH)
 
 
 def available() -> bool:
